@@ -1,0 +1,97 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .languages import Language
+
+
+class Consultation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    description = models.TextField(blank=True)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consult:consultation-detail", kwargs={"slug": self.slug})
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        if self.status != self.Status.OPEN:
+            return False
+        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+
+
+class RoundTable(models.Model):
+    """A round table of the High-Level Dialogue, used to tag areas and recommendations."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Round table {self.number}: {self.title}"
+
+
+class PriorityArea(models.Model):
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="areas")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+    headline = models.TextField(help_text="The headline recommendation of the area.")
+    context = models.TextField(blank=True, help_text="The paper's illustrative example; context, not a recommendation.")
+    round_tables = models.ManyToManyField(RoundTable, blank=True, related_name="areas")
+
+    class Meta:
+        ordering = ["consultation", "number"]
+        constraints = [models.UniqueConstraint(fields=["consultation", "number"], name="unique_area_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def code(self):
+        return str(self.number)
+
+
+class Recommendation(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="recommendations")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=16, help_text='Area number and position: "3.2".')
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    round_tables = models.ManyToManyField(RoundTable, blank=True, related_name="recommendations")
+
+    class Meta:
+        ordering = ["area", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "position"], name="unique_recommendation_position"),
+            models.UniqueConstraint(fields=["area", "code"], name="unique_recommendation_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:80]}"
+
+    def save(self, *args, **kwargs):
+        self.code = f"{self.area.number}.{self.position}"
+        super().save(*args, **kwargs)

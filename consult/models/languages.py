@@ -1,0 +1,20 @@
+from django.db import models
+
+
+class Language(models.TextChoices):
+    """The six official UN languages (the codes content carries)."""
+
+    ARABIC = "ar", "العربية"
+    CHINESE = "zh", "中文"
+    ENGLISH = "en", "English"
+    FRENCH = "fr", "Français"
+    RUSSIAN = "ru", "Русский"
+    SPANISH = "es", "Español"
+
+
+RIGHT_TO_LEFT = {Language.ARABIC}
+
+
+class Audience(models.TextChoices):
+    MEMBER_STATE = "member_state", "Member states"
+    CIVIL_SOCIETY = "civil_society", "Civil society"

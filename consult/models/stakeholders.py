@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+from django_countries.fields import CountryField
+
+
+class RegionalGrouping(models.Model):
+    """A region or grouping states belong to: UN M49 regions, regional commissions, RCPs..."""
+
+    class Kind(models.TextChoices):
+        M49_REGION = "m49_region", "UN M49 region"
+        M49_SUBREGION = "m49_subregion", "UN M49 sub-region"
+        M49_INTERMEDIATE = "m49_intermediate", "UN M49 intermediate region"
+        REGIONAL_COMMISSION = "regional_commission", "UN regional commission"
+        RCP = "rcp", "Regional consultative process"
+        OTHER = "other", "Other grouping"
+
+    code = models.SlugField(max_length=64, unique=True, help_text='"m49-002", "escwa", "colombo-process".')
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    members = models.ManyToManyField("MemberState", blank=True, related_name="groupings")
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MemberState(models.Model):
+    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
+    name = models.CharField(max_length=200)
+    m49_code = models.CharField("UN M49 code", max_length=3, unique=True)
+    region = models.ForeignKey(RegionalGrouping, on_delete=models.PROTECT, related_name="region_states")
+    subregion = models.ForeignKey(RegionalGrouping, on_delete=models.PROTECT, related_name="subregion_states")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CivilSocietyOrganisation(models.Model):
+    class Type(models.TextChoices):
+        NGO = "ngo", "Non-governmental organisation"
+        DIASPORA = "diaspora", "Diaspora organisation"
+        MIGRANT = "migrant", "Migrant organisation"
+        ACADEMIA = "academia", "Academia and research"
+        PRIVATE_SECTOR = "private_sector", "Private sector"
+        TRADE_UNION = "trade_union", "Trade union"
+        FAITH_BASED = "faith_based", "Faith-based organisation"
+        OTHER = "other", "Other"
+
+    class Accreditation(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCREDITED = "accredited", "Accredited"
+        DECLINED = "declined", "Declined"
+
+    name = models.CharField(max_length=300)
+    country = CountryField()
+    type = models.CharField(max_length=20, choices=Type.choices)
+    website = models.URLField(blank=True)
+    accreditation = models.CharField(max_length=10, choices=Accreditation.choices, default=Accreditation.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FocalPoint(models.Model):
+    """A person who acts for a member state; several per state."""
+
+    class Role(models.TextChoices):
+        DRAFTER = "drafter", "Drafter"
+        REVIEWER = "reviewer", "Reviewer"
+        SUBMITTER = "submitter", "Authorised submitter"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_points")
+    member_state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="focal_points")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.DRAFTER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "member_state"], name="unique_focal_point")]
+
+    def __str__(self):
+        return f"{self.user} ({self.member_state}, {self.get_role_display()})"
+
+
+class CivilSocietyRepresentative(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="representations")
+    organisation = models.ForeignKey(
+        CivilSocietyOrganisation, on_delete=models.CASCADE, related_name="representatives"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_representative")]
+
+    def __str__(self):
+        return f"{self.user} ({self.organisation})"
+
+
+class RegionalCoordinator(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinations")
+    grouping = models.ForeignKey(RegionalGrouping, on_delete=models.CASCADE, related_name="coordinators")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "grouping"], name="unique_coordinator")]
+
+    def __str__(self):
+        return f"{self.user} ({self.grouping})"

@@ -1,0 +1,136 @@
+"""The generic survey engine: surveys, sections, questions, choices, responses, answers.
+
+It knows nothing of consultations; whoever uses it links its surveys to their own domain.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+
+class Survey(models.Model):
+    title = models.CharField(max_length=300)
+    language = models.CharField(max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.title
+
+    def current_questions(self):
+        return self.questions.filter(is_current=True)
+
+
+class Section(models.Model):
+    """A page of a survey; `code` is stable across regenerations ("3" for area 3)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(max_length=64)
+    title = models.CharField(max_length=500)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["survey", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="unique_section_code")]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class Question(models.Model):
+    """A question with a stable code; a question that has answers is never rewritten.
+
+    Changing it creates a new version with the same code: the old one stays, not current,
+    so existing answers keep pointing at the text that was answered.
+    """
+
+    class Type(models.TextChoices):
+        SCALE = "scale", "Scale"
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        YES_NO = "yes_no", "Yes / no"
+        NUMBER = "number", "Number"
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        RANKING = "ranking", "Ranking"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions", null=True, blank=True)
+    code = models.CharField(max_length=64)
+    version = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    type = models.CharField(max_length=20, choices=Type.choices)
+    text = models.TextField()
+    help_text = models.TextField(blank=True)
+    required = models.BooleanField(default=False)
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+    reference = models.CharField(
+        max_length=64, blank=True, help_text="Code of what the question was made from (for example a recommendation)."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["survey", "order", "code", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code", "version"], name="unique_question_version"),
+            models.UniqueConstraint(
+                fields=["survey", "code"], condition=Q(is_current=True), name="one_current_question_per_code"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} v{self.version}"
+
+    def has_answers(self):
+        return self.answers.exists()
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    value = models.CharField(max_length=64)
+    label = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order"]
+        constraints = [models.UniqueConstraint(fields=["question", "value"], name="unique_choice_value")]
+
+    def __str__(self):
+        return self.label
+
+
+class Response(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.survey} – {self.get_status_display()}"
+
+
+class Answer(models.Model):
+    """One value of a response to a question.
+
+    A multiple-choice or ranking answer is one row per chosen item (with its rank), so that
+    the database can count choices with GROUP BY.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="answers", null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["question", "choice"])]
+
+    def __str__(self):
+        return f"{self.question.code}: {self.choice or self.number or self.text[:40]}"

@@ -1,0 +1,73 @@
+"""Named people, as in healthchecks and Zulip, and the checks that the real services are there."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from consult.models import CivilSocietyRepresentative, FocalPoint, RegionalCoordinator
+from consult.services.accounts import secretariat_group
+
+from .factories import make_grouping, make_member_state, make_organisation, make_user
+
+
+def pytest_configure(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(
+            f"The tests run on PostgreSQL: set DATABASE_URL=postgres://... (the database engine is {engine})."
+        )
+    if not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError("The tests run on Redis: set REDIS_URL=redis://127.0.0.1:6379/0.")
+
+
+@pytest.fixture
+def officer(db):
+    """A secretariat officer."""
+    user = make_user("officer", first_name="Olga", last_name="Secretariat")
+    user.groups.add(secretariat_group())
+    return user
+
+
+@pytest.fixture
+def france(db):
+    return make_member_state("FRA")
+
+
+@pytest.fixture
+def senegal(db):
+    return make_member_state("SEN")
+
+
+@pytest.fixture
+def focal_point_france(france):
+    user = make_user("fp-france", first_name="Fabienne")
+    FocalPoint.objects.create(user=user, member_state=france, role=FocalPoint.Role.SUBMITTER)
+    return user
+
+
+@pytest.fixture
+def focal_point_senegal(senegal):
+    user = make_user("fp-senegal", first_name="Souleymane")
+    FocalPoint.objects.create(user=user, member_state=senegal, role=FocalPoint.Role.DRAFTER)
+    return user
+
+
+@pytest.fixture
+def civil_society_rep(db):
+    user = make_user("cso-rep", first_name="Chidi")
+    organisation = make_organisation(name="Diaspora Forum", accreditation="accredited")
+    CivilSocietyRepresentative.objects.create(user=user, organisation=organisation)
+    return user
+
+
+@pytest.fixture
+def coordinator_africa(senegal):
+    user = make_user("coord-africa", first_name="Amina")
+    RegionalCoordinator.objects.create(user=user, grouping=make_grouping("m49-002"))
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider", first_name="Oscar")

@@ -1,0 +1,72 @@
+"""The settings module, loaded in a clean child process with a chosen environment."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "name": str(settings.DATABASES["default"]["NAME"]),
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "debug": settings.DEBUG,
+}))
+"""
+
+
+def load_settings(**environment):
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/usr/bin:/bin", **environment}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    return result
+
+
+def test_no_environment_gives_the_embedded_default():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["engine"] == "django.db.backends.sqlite3"
+    assert loaded["name"].endswith("db.sqlite3")
+    assert loaded["eager"] is True
+    assert loaded["cache"].endswith("LocMemCache")
+    assert loaded["debug"] is True
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_redis():
+    result = load_settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/somewhere", REDIS_URL="redis://127.0.0.1:6379/3"
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["engine"] == "django.db.backends.postgresql"
+    assert loaded["name"] == "somewhere"
+    assert loaded["eager"] is False
+    assert loaded["broker"] == "redis://127.0.0.1:6379/3"
+    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_debug_off_refuses_the_development_secret_key():
+    result = load_settings(DEBUG="0", ALLOWED_HOSTS="consult.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_off_refuses_missing_allowed_hosts():
+    result = load_settings(DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_debug_off_starts_with_a_real_key_and_hosts():
+    result = load_settings(DEBUG="0", SECRET_KEY="k3y-" * 12, ALLOWED_HOSTS="consult.example.org")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is False
