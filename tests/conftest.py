@@ -24,7 +24,7 @@ def pytest_configure(config):
 @pytest.fixture
 def officer(db):
     """A secretariat officer."""
-    user = make_user("officer", first_name="Olga", last_name="Secretariat")
+    user = make_user("officer", first_name="Olga", last_name="Secretariat", is_staff=True)
     user.groups.add(secretariat_group())
     return user
 
