@@ -1,8 +1,125 @@
-from django.shortcuts import render
+from functools import wraps
 
-from .models import Consultation
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import ConsultationForm, PaperUploadForm
+from .models import Audience, Consultation, PositionPaper, Questionnaire
+from .papers import PaperError, read_paper
+from .selectors import (
+    consultation_outline,
+    consultations_visible_to,
+    questionnaire_sections,
+    questionnaires_with_counts,
+)
+from .services.accounts import is_secretariat
+from .services.papers import position_paper_confirm, position_paper_upload
+from .tasks import questions_generate_task
+
+
+def secretariat_required(view):
+    """Let only secretariat staff through: log in first, 403 for anyone else."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_secretariat(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def visible_consultation(request, slug):
+    consultation = get_object_or_404(consultations_visible_to(request.user), slug=slug)
+    return consultation
 
 
 def home(request):
-    consultations = Consultation.objects.exclude(status=Consultation.Status.DRAFT)
+    consultations = consultations_visible_to(request.user)
     return render(request, "consult/home.html", {"consultations": consultations})
+
+
+def consultation_detail(request, slug):
+    consultation = visible_consultation(request, slug)
+    context = {
+        "consultation": consultation,
+        "areas": consultation_outline(consultation),
+        "questionnaires": questionnaires_with_counts(consultation),
+        "can_manage": is_secretariat(request.user),
+    }
+    return render(request, "consult/consultation_detail.html", context)
+
+
+@secretariat_required
+def consultation_edit(request, slug=None):
+    consultation = get_object_or_404(Consultation, slug=slug) if slug else None
+    form = ConsultationForm(request.POST or None, instance=consultation)
+    if request.method == "POST" and form.is_valid():
+        consultation = form.save()
+        messages.success(request, _("The consultation was saved."))
+        return redirect(consultation)
+    return render(request, "consult/consultation_form.html", {"form": form, "consultation": consultation})
+
+
+@secretariat_required
+def paper_upload(request, slug):
+    consultation = get_object_or_404(Consultation, slug=slug)
+    form = PaperUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            paper, _outline = position_paper_upload(
+                consultation=consultation, filename=upload.name, content=upload.read(), user=request.user
+            )
+        except PaperError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("consult:paper-preview", slug=slug, paper_id=paper.id)
+    return render(request, "consult/paper_upload.html", {"form": form, "consultation": consultation})
+
+
+@secretariat_required
+def paper_preview(request, slug, paper_id):
+    paper = get_object_or_404(PositionPaper, id=paper_id, consultation__slug=slug)
+    if request.method == "POST":
+        return paper_confirm(request, paper)
+    outline = read_paper(paper.filename, bytes(paper.content))
+    context = {"consultation": paper.consultation, "paper": paper, "outline": outline}
+    return render(request, "consult/paper_preview.html", context)
+
+
+def paper_confirm(request, paper):
+    if paper.imported_at:
+        messages.warning(request, _("This file was already imported; nothing was changed."))
+        return redirect(paper.consultation)
+    result = position_paper_confirm(paper=paper)
+    messages.success(request, _("Position paper imported: %(summary)s") % {"summary": result.summary()})
+    return redirect(paper.consultation)
+
+
+@secretariat_required
+@require_POST
+def questions_generate(request, slug):
+    consultation = get_object_or_404(Consultation, slug=slug)
+    questions_generate_task.delay_on_commit(consultation.id)
+    messages.success(request, _("Question generation has started; the questionnaires below show the result."))
+    return redirect(consultation)
+
+
+@secretariat_required
+def questionnaire_detail(request, slug, audience):
+    if audience not in Audience.values:
+        raise Http404
+    questionnaire = get_object_or_404(Questionnaire, consultation__slug=slug, audience=audience)
+    context = {
+        "consultation": questionnaire.consultation,
+        "questionnaire": questionnaire,
+        "sections": questionnaire_sections(questionnaire),
+    }
+    return render(request, "consult/questionnaire_detail.html", context)

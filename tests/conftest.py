@@ -71,3 +71,12 @@ def coordinator_africa(senegal):
 @pytest.fixture
 def outsider(db):
     return make_user("outsider", first_name="Oscar")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """Start a real Celery worker on Redis, pointed at the test database; stop it afterwards."""
+    from .workers import running_worker
+
+    with running_worker(settings.DATABASES["default"]) as worker:
+        yield worker

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -64,6 +66,7 @@ class Questionnaire(models.Model):
 class PositionPaper(models.Model):
     """A file uploaded for import: kept so the preview can be confirmed and the import traced."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="papers")
     filename = models.CharField(max_length=255)
     content = models.BinaryField()

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from .models import Consultation
+
+PAPER_EXTENSIONS = {".md", ".txt", ".docx"}
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ["title", "slug", "language", "description", "status", "opens_at", "closes_at"]
+        widgets = {
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("The closing date must be after the opening date."))
+        return cleaned
+
+
+class PaperUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Position paper"),
+        help_text=_("Markdown (.md, .txt) or Word (.docx), at most %(size)s.")
+        % {"size": filesizeformat(settings.POSITION_PAPER_MAX_BYTES)},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in PAPER_EXTENSIONS:
+            raise forms.ValidationError(_("Upload a .md, .txt or .docx file."))
+        if upload.size > settings.POSITION_PAPER_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.POSITION_PAPER_MAX_BYTES)}
+            )
+        return upload

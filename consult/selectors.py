@@ -1,0 +1,42 @@
+"""Reads that views share, with their joins done here rather than in loops."""
+
+from django.db.models import Count, Prefetch, Q
+
+from surveys.models import Question, Section
+
+from .models import Consultation, PriorityArea, Questionnaire, Recommendation
+from .services.accounts import is_secretariat
+
+
+def consultations_visible_to(user):
+    """Return the consultations a person may see: drafts only for the secretariat."""
+    consultations = Consultation.objects.all()
+    if not is_secretariat(user):
+        consultations = consultations.exclude(status=Consultation.Status.DRAFT)
+    return consultations
+
+
+def consultation_outline(consultation):
+    """Return the areas of a consultation with their recommendations and round tables."""
+    recommendations = Recommendation.objects.prefetch_related("round_tables").order_by("position")
+    return (
+        PriorityArea.objects.filter(consultation=consultation)
+        .prefetch_related("round_tables", Prefetch("recommendations", queryset=recommendations))
+        .order_by("number")
+    )
+
+
+def questionnaires_with_counts(consultation):
+    return Questionnaire.objects.filter(consultation=consultation).annotate(
+        question_count=Count("survey__questions", filter=Q(survey__questions__is_current=True))
+    )
+
+
+def questionnaire_sections(questionnaire):
+    """Return the sections of a questionnaire with their current questions and choices."""
+    questions = Question.objects.filter(is_current=True).prefetch_related("choices").order_by("order", "code")
+    return (
+        Section.objects.filter(survey=questionnaire.survey)
+        .prefetch_related(Prefetch("questions", queryset=questions))
+        .order_by("order", "code")
+    )

@@ -1,0 +1,127 @@
+"""The demo: the real position paper imported, questions generated, one account per role.
+
+Every step updates in place, so running it again creates nothing twice.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import (
+    CivilSocietyOrganisation,
+    CivilSocietyRepresentative,
+    Consultation,
+    FocalPoint,
+    MemberState,
+    RegionalCoordinator,
+    RegionalGrouping,
+)
+from .accounts import secretariat_group
+from .papers import position_paper_import
+from .questions import questions_generate
+from .stakeholders import groupings_import_csv, member_states_load
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PAPER = FIXTURES / "iom-hld-2013-position-paper.fr.md"
+GROUPINGS = FIXTURES / "groupings.csv"
+DEMO_SLUG = "hld-2013"
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+
+
+@dataclass
+class DemoResult:
+    consultation: Consultation
+    accounts: list[DemoAccount] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def demo_setup() -> DemoResult:
+    """Build or refresh the demo consultation, its questions and one account per role."""
+    secretariat_group()
+    lines = [f"Member states: {member_states_load()}"]
+    with GROUPINGS.open(encoding="utf-8") as file:
+        lines.append(f"Groupings: {groupings_import_csv(file=file).summary()}")
+    consultation = demo_consultation()
+    lines.append(f"Position paper: {demo_paper_import(consultation)}")
+    lines.append(f"Questions: {questions_generate(consultation=consultation).summary()}")
+    return DemoResult(consultation=consultation, accounts=demo_accounts(), lines=lines)
+
+
+def demo_consultation() -> Consultation:
+    now = timezone.now()
+    consultation, _ = Consultation.objects.update_or_create(
+        slug=DEMO_SLUG,
+        defaults={
+            "title": "Dialogue de haut niveau 2013 : consultation sur les recommandations de l'OIM",
+            "language": "fr",
+            "description": "Consultation des Etats Membres et de la société civile sur les six domaines "
+            "prioritaires de la note de position de l'OIM.",
+            "status": Consultation.Status.OPEN,
+        },
+    )
+    if consultation.opens_at is None:
+        consultation.opens_at, consultation.closes_at = now, now + timedelta(days=60)
+        consultation.save(update_fields=["opens_at", "closes_at"])
+    return consultation
+
+
+def demo_paper_import(consultation) -> str:
+    content = PAPER.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    if consultation.papers.filter(sha256=digest, imported_at__isnull=False).exists():
+        return "already imported, unchanged"
+    return position_paper_import(consultation=consultation, filename=PAPER.name, content=content).summary()
+
+
+@transaction.atomic
+def demo_accounts() -> list[DemoAccount]:
+    accounts = [
+        demo_user("secretariat", "Secretariat-demo-2013", "Secretariat officer", is_staff=True),
+        demo_user("focal.france", "France-demo-2013", "Focal point of France (authorised submitter)"),
+        demo_user("focal.senegal", "Senegal-demo-2013", "Focal point of Senegal (drafter)"),
+        demo_user("cso.rep", "Societe-civile-2013", "Civil society representative (Migrant Voices Network)"),
+        demo_user("coordinator.africa", "Afrique-demo-2013", "Regional coordinator for Africa"),
+    ]
+    User = get_user_model()
+    User.objects.get(username="secretariat").groups.add(secretariat_group())
+    demo_roles(User)
+    return accounts
+
+
+def demo_user(username, password, role, is_staff=False) -> DemoAccount:
+    user, _ = get_user_model().objects.update_or_create(
+        username=username, defaults={"email": f"{username}@example.org", "is_staff": is_staff}
+    )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return DemoAccount(username=username, password=password, role=role)
+
+
+def demo_roles(User):
+    states = MemberState.objects.in_bulk(["FRA", "SEN"], field_name="iso3")
+    FocalPoint.objects.update_or_create(
+        user=User.objects.get(username="focal.france"), member_state=states["FRA"],
+        defaults={"role": FocalPoint.Role.SUBMITTER},
+    )
+    FocalPoint.objects.update_or_create(
+        user=User.objects.get(username="focal.senegal"), member_state=states["SEN"],
+        defaults={"role": FocalPoint.Role.DRAFTER},
+    )
+    organisation, _ = CivilSocietyOrganisation.objects.update_or_create(
+        name="Migrant Voices Network",
+        defaults={"country": "SN", "type": CivilSocietyOrganisation.Type.MIGRANT, "accreditation": "accredited"},
+    )
+    CivilSocietyRepresentative.objects.get_or_create(user=User.objects.get(username="cso.rep"), organisation=organisation)
+    africa = RegionalGrouping.objects.get(code="m49-002")
+    RegionalCoordinator.objects.get_or_create(user=User.objects.get(username="coordinator.africa"), grouping=africa)
