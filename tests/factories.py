@@ -19,8 +19,8 @@ sequence = count(1)
 # A few real states with their UN M49 codes, region and sub-region.
 STATES = {
     "FRA": ("France", "250", ("150", "Europe"), ("155", "Western Europe")),
-    "SEN": ("Senegal", "686", ("002", "Africa"), ("011", "Western Africa")),
-    "MEX": ("Mexico", "484", ("019", "Americas"), ("013", "Central America")),
+    "SEN": ("Senegal", "686", ("002", "Africa"), ("202", "Sub-Saharan Africa")),
+    "MEX": ("Mexico", "484", ("019", "Americas"), ("419", "Latin America and the Caribbean")),
     "PHL": ("Philippines", "608", ("142", "Asia"), ("035", "South-eastern Asia")),
     "JOR": ("Jordan", "400", ("142", "Asia"), ("145", "Western Asia")),
 }

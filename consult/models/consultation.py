@@ -51,11 +51,16 @@ class RoundTable(models.Model):
 
 
 class PriorityArea(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="areas")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=500)
     headline = models.TextField(help_text="The headline recommendation of the area.")
     context = models.TextField(blank=True, help_text="The paper's illustrative example; context, not a recommendation.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     round_tables = models.ManyToManyField(RoundTable, blank=True, related_name="areas")
 
     class Meta:
