@@ -139,3 +139,16 @@ def test_non_staff_user_is_sent_to_the_admin_login(client, outsider):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url == f"{reverse('admin:login')}?next={url}"
+
+
+def test_officer_finds_a_person_to_make_a_focal_point(client, officer):
+    make_user("amadou.diallo", first_name="Amadou")
+    client.force_login(officer)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "amadou", "app_label": "consult", "model_name": "focalpoint", "field_name": "user"},
+    )
+
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["amadou.diallo"]

@@ -3,7 +3,6 @@
 Every step updates in place, so running it again creates nothing twice.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -54,7 +53,7 @@ def demo_setup() -> DemoResult:
         lines.append(f"Groupings: {groupings_import_csv(file=file).summary()}")
     consultation = demo_consultation()
     lines.append(f"Position paper: {demo_paper_import(consultation)}")
-    lines.append(f"Questions: {questions_generate(consultation=consultation).summary()}")
+    lines.append(questions_generate(consultation=consultation).summary())
     return DemoResult(consultation=consultation, accounts=demo_accounts(), lines=lines)
 
 
@@ -78,9 +77,6 @@ def demo_consultation() -> Consultation:
 
 def demo_paper_import(consultation) -> str:
     content = PAPER.read_bytes()
-    digest = hashlib.sha256(content).hexdigest()
-    if consultation.papers.filter(sha256=digest, imported_at__isnull=False).exists():
-        return "already imported, unchanged"
     return position_paper_import(consultation=consultation, filename=PAPER.name, content=content).summary()
 
 
