@@ -5,6 +5,7 @@ It knows nothing of consultations; whoever uses it links its surveys to their ow
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -107,6 +108,7 @@ class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    language = models.CharField(max_length=10, blank=True, help_text="The language the respondent answered in.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -131,6 +133,33 @@ class Answer(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["question", "choice"])]
+        constraints = [
+            # A text or number answer has no choice: at most one row per question then.
+            models.UniqueConstraint(
+                fields=["response", "question", "choice"], nulls_distinct=False, name="one_answer_row_per_choice"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.question.code}: {self.choice or self.number or self.text[:40]}"
+
+
+class ResponseSection(models.Model):
+    """The saved state of one page (section) of a response.
+
+    `version` is an optimistic lock: a save must name the version it started from, so that of two
+    people editing the same page at once the second is refused instead of overwriting the first.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="sections")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="response_sections")
+    version = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    is_complete = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "section"], name="unique_response_section")]
+
+    def __str__(self):
+        return f"{self.response_id} · {self.section.code} v{self.version}"

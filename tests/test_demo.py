@@ -1,6 +1,7 @@
 """The demo builds the real consultation and can be run again without duplicating anything."""
 
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core.management import call_command
 
 from consult.models import FocalPoint, PositionPaper, PriorityArea, Recommendation
@@ -30,7 +31,8 @@ def test_demo_accounts_log_in_with_the_printed_passwords(db):
     roles = {account.username for account in result.accounts}
     assert {"secretariat", "focal.france", "focal.senegal", "cso.rep", "coordinator.africa"} <= roles
     for account in result.accounts:
-        assert authenticate(username=account.username, password=account.password) is not None
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=account.username, password=account.password) is not None
 
 
 def test_running_the_demo_twice_duplicates_nothing(db, capsys):

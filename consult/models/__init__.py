@@ -1,5 +1,7 @@
-from .consultation import Consultation, PriorityArea, Recommendation, RoundTable
+from .consultation import Consultation, PriorityArea, Publication, Recommendation, RoundTable
+from .invitations import Invitation
 from .languages import RIGHT_TO_LEFT, Audience, Language
+from .positions import DeadlineExtension, Position, PositionEvent
 from .questions import PositionPaper, Questionnaire, QuestionTemplate
 from .stakeholders import (
     CivilSocietyOrganisation,
@@ -16,10 +18,15 @@ __all__ = [
     "CivilSocietyOrganisation",
     "CivilSocietyRepresentative",
     "Consultation",
+    "DeadlineExtension",
+    "Invitation",
     "FocalPoint",
     "Language",
     "MemberState",
+    "Position",
+    "PositionEvent",
     "PositionPaper",
+    "Publication",
     "PriorityArea",
     "Questionnaire",
     "QuestionTemplate",

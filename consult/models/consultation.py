@@ -5,6 +5,14 @@ from django.utils import timezone
 from .languages import Language
 
 
+class Publication(models.TextChoices):
+    """How a respondent allows their answers to be used."""
+
+    ATTRIBUTED = "attributed", "Published with attribution"
+    ANONYMOUS = "anonymous", "Published anonymously"
+    CONFIDENTIAL = "confidential", "Not published (used only in aggregates)"
+
+
 class Consultation(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -19,6 +27,15 @@ class Consultation(models.Model):
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    member_state_publication = models.CharField(
+        max_length=20,
+        choices=Publication.choices,
+        default=Publication.ATTRIBUTED,
+        help_text="The publication choice a member state's position starts with.",
+    )
+    civil_society_can_amend = models.BooleanField(
+        default=True, help_text="Civil society may edit a submitted response until the deadline."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -62,6 +62,14 @@ class CivilSocietyOrganisation(models.Model):
     type = models.CharField(max_length=20, choices=Type.choices)
     website = models.URLField(blank=True)
     accreditation = models.CharField(max_length=10, choices=Accreditation.choices, default=Accreditation.PENDING)
+    decline_reason = models.TextField(blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    possible_duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="An organisation registered earlier under a similar name in the same country.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,8 +1,6 @@
 from django.urls import path
 
-from . import views
-
-app_name = "consult"
+from ..views import consultations as views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,38 +1,22 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import ConsultationForm, PaperUploadForm
-from .models import Audience, Consultation, PositionPaper, Questionnaire
-from .papers import PaperError, read_paper
-from .selectors import (
+from ..forms import ConsultationForm, PaperUploadForm
+from ..models import Audience, Consultation, PositionPaper, Questionnaire
+from ..papers import PaperError, read_paper
+from ..selectors import (
     consultation_outline,
     consultations_visible_to,
     questionnaire_sections,
     questionnaires_with_counts,
 )
-from .services.accounts import is_secretariat
-from .services.papers import position_paper_confirm, position_paper_upload
-from .tasks import questions_generate_task
-
-
-def secretariat_required(view):
-    """Let only secretariat staff through: log in first, 403 for anyone else."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_secretariat(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from ..services.accounts import is_secretariat
+from .access import secretariat_required
+from ..services.papers import position_paper_confirm, position_paper_upload
+from ..tasks import questions_generate_task
 
 
 def visible_consultation(request, slug):
