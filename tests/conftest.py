@@ -8,7 +8,7 @@ from django.conf import settings
 from consult.models import CivilSocietyRepresentative, FocalPoint, RegionalCoordinator
 from consult.services.accounts import secretariat_group
 
-from .factories import make_grouping, make_member_state, make_organisation, make_user
+from .factories import make_grouping, make_member_state, make_open_consultation, make_organisation, make_user
 
 
 def pytest_configure(config):
@@ -56,7 +56,7 @@ def focal_point_senegal(senegal):
 @pytest.fixture
 def civil_society_rep(db):
     user = make_user("cso-rep", first_name="Chidi")
-    organisation = make_organisation(name="Diaspora Forum", accreditation="accredited")
+    organisation = make_organisation(name="Diaspora Forum", accreditation="accredited", country="FR")
     CivilSocietyRepresentative.objects.create(user=user, organisation=organisation)
     return user
 
@@ -66,6 +66,26 @@ def coordinator_africa(senegal):
     user = make_user("coord-africa", first_name="Amina")
     RegionalCoordinator.objects.create(user=user, grouping=make_grouping("m49-002"))
     return user
+
+
+@pytest.fixture
+def reviewer_france(france):
+    user = make_user("reviewer-france", first_name="Romain")
+    FocalPoint.objects.create(user=user, member_state=france, role=FocalPoint.Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def drafter_france(france):
+    user = make_user("drafter-france", first_name="Delphine")
+    FocalPoint.objects.create(user=user, member_state=france, role=FocalPoint.Role.DRAFTER)
+    return user
+
+
+@pytest.fixture
+def consultation(db):
+    """An open consultation in English with two areas of two recommendations and its questions."""
+    return make_open_consultation(slug="hld", title="High-Level Dialogue consultation")
 
 
 @pytest.fixture

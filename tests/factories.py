@@ -100,3 +100,13 @@ def make_question(survey=None, code=None, type=Question.Type.SINGLE_CHOICE, choi
     for order, value in enumerate(choices):
         Choice.objects.create(question=question, value=value, label=value.title(), order=order)
     return question
+
+
+def make_open_consultation(areas=2, recommendations=2, **kwargs):
+    """Return an open consultation with its questions generated for both audiences."""
+    from consult.services.questions import questions_generate
+
+    kwargs.setdefault("status", Consultation.Status.OPEN)
+    consultation = make_paper_consultation(areas=areas, recommendations=recommendations, **kwargs)
+    questions_generate(consultation=consultation)
+    return consultation

@@ -1,9 +1,14 @@
 """The site's URLs, one module per part of the site, all in the `consult` namespace."""
 
-from . import consultations
+from . import answering, consultations, coverage, invitations, registration, workflow
 
 app_name = "consult"
 
 urlpatterns = [
     *consultations.urlpatterns,
+    *answering.urlpatterns,
+    *workflow.urlpatterns,
+    *invitations.urlpatterns,
+    *registration.urlpatterns,
+    *coverage.urlpatterns,
 ]

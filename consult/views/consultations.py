@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms import ConsultationForm, PaperUploadForm
+from ..forms.consultations import ConsultationForm, PaperUploadForm
 from ..models import Audience, Consultation, PositionPaper, Questionnaire
 from ..papers import PaperError, read_paper
-from ..selectors import (
+from ..selectors.consultations import (
     consultation_outline,
     consultations_visible_to,
     questionnaire_sections,

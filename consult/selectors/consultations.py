@@ -4,8 +4,8 @@ from django.db.models import Count, Prefetch, Q
 
 from surveys.models import Question, Section
 
-from .models import Consultation, PriorityArea, Questionnaire, Recommendation
-from .services.accounts import is_secretariat
+from ..models import Consultation, PriorityArea, Questionnaire, Recommendation
+from ..services.accounts import is_secretariat
 
 
 def consultations_visible_to(user):

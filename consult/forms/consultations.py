@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .models import Consultation
+from ..models import Consultation
 
 PAPER_EXTENSIONS = {".md", ".txt", ".docx"}
 

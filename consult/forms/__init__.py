@@ -1,0 +1,1 @@
+"""Forms of the site, one module per part."""
