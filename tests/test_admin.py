@@ -3,11 +3,16 @@
 import hashlib
 
 import pytest
+from django.utils import timezone
 from django.contrib import admin
 from django.urls import reverse
 
 from consult.models import (
     CivilSocietyRepresentative,
+    DeadlineExtension,
+    Invitation,
+    Position,
+    PositionEvent,
     FocalPoint,
     MemberState,
     PositionPaper,
@@ -31,7 +36,7 @@ ADMIN_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in {"consult", "surveys"}),
     key=lambda model: model._meta.label,
 )
-READ_ONLY_MODELS = {PositionPaper, Response, Answer}
+READ_ONLY_MODELS = {PositionPaper, Response, Answer, Position, PositionEvent, DeadlineExtension, Invitation}
 PAPER_CONTENT = b"%PDF-1.4 the uploaded bytes themselves"
 
 
@@ -59,6 +64,16 @@ def one_of_each(officer):
         content=PAPER_CONTENT,
         sha256=hashlib.sha256(PAPER_CONTENT).hexdigest(),
         uploaded_by=officer,
+    )
+    position = Position.objects.create(
+        consultation=consultation, audience="member_state", member_state=france, response=response
+    )
+    PositionEvent.objects.create(position=position, actor=officer, action=PositionEvent.Action.SUBMITTED)
+    DeadlineExtension.objects.create(
+        consultation=consultation, member_state=france, closes_at=timezone.now(), reason="Elections", granted_by=officer
+    )
+    Invitation.objects.create(
+        member_state=france, email="fp@example.org", name="F. P.", token_hash="0" * 64, expires_at=timezone.now()
     )
     return question
 

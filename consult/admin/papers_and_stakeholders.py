@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.db.models.functions import Length
 from django.template.defaultfilters import filesizeformat, truncatechars
 
-from .models import (
+from ..models import (
     CivilSocietyOrganisation,
     CivilSocietyRepresentative,
     Consultation,
@@ -20,7 +20,7 @@ from .models import (
     RegionalGrouping,
     RoundTable,
 )
-from .services.stakeholders import M49_KINDS
+from ..services.stakeholders import M49_KINDS
 
 
 class ReadOnlyInline(admin.TabularInline):
