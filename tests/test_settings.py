@@ -70,3 +70,11 @@ def test_debug_off_starts_with_a_real_key_and_hosts():
     result = load_settings(DEBUG="0", SECRET_KEY="k3y-" * 12, ALLOWED_HOSTS="consult.example.org")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+
+    script_sources = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert "'self'" in script_sources
+    assert "unsafe-inline" not in policy
