@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,17 +9,17 @@ from .languages import Language
 class Publication(models.TextChoices):
     """How a respondent allows their answers to be used."""
 
-    ATTRIBUTED = "attributed", "Published with attribution"
-    ANONYMOUS = "anonymous", "Published anonymously"
-    CONFIDENTIAL = "confidential", "Not published (used only in aggregates)"
+    ATTRIBUTED = "attributed", _("Published with attribution")
+    ANONYMOUS = "anonymous", _("Published anonymously")
+    CONFIDENTIAL = "confidential", _("Not published (used only in aggregates)")
 
 
 class Consultation(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        ARCHIVED = "archived", _("Archived")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True)
@@ -69,8 +70,8 @@ class RoundTable(models.Model):
 
 class PriorityArea(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="areas")
     number = models.PositiveSmallIntegerField()
@@ -94,8 +95,8 @@ class PriorityArea(models.Model):
 
 class Recommendation(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="recommendations")
     position = models.PositiveSmallIntegerField()

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Language(models.TextChoices):
@@ -16,5 +17,5 @@ RIGHT_TO_LEFT = {Language.ARABIC}
 
 
 class Audience(models.TextChoices):
-    MEMBER_STATE = "member_state", "Member states"
-    CIVIL_SOCIETY = "civil_society", "Civil society"
+    MEMBER_STATE = "member_state", _("Member states")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")

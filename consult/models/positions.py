@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
 from surveys.models import Response
@@ -20,10 +21,10 @@ class Position(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        READY_FOR_REVIEW = "ready_for_review", "Ready for review"
-        SUBMITTED = "submitted", "Submitted"
-        REOPENED = "reopened", "Reopened"
+        DRAFT = "draft", _("Draft")
+        READY_FOR_REVIEW = "ready_for_review", _("Ready for review")
+        SUBMITTED = "submitted", _("Submitted")
+        REOPENED = "reopened", _("Reopened")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="positions")
@@ -82,14 +83,14 @@ class PositionEvent(models.Model):
     """One recorded step of a position's life: who did what, when, and why."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        SAVED = "saved", "Draft saved"
-        SENT_FOR_REVIEW = "sent_for_review", "Sent for review"
-        SENT_BACK = "sent_back", "Sent back to drafting"
-        SUBMITTED = "submitted", "Submitted"
-        REOPENED = "reopened", "Reopened"
-        DEADLINE_EXTENDED = "deadline_extended", "Deadline extended"
-        PUBLICATION_CHANGED = "publication_changed", "Publication choice changed"
+        CREATED = "created", _("Created")
+        SAVED = "saved", _("Draft saved")
+        SENT_FOR_REVIEW = "sent_for_review", _("Sent for review")
+        SENT_BACK = "sent_back", _("Sent back to drafting")
+        SUBMITTED = "submitted", _("Submitted")
+        REOPENED = "reopened", _("Reopened")
+        DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended")
+        PUBLICATION_CHANGED = "publication_changed", _("Publication choice changed")
 
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Question, Survey
 
@@ -19,9 +20,9 @@ class QuestionTemplate(models.Model):
     """
 
     class Scope(models.TextChoices):
-        RECOMMENDATION = "recommendation", "Each sub-recommendation"
-        AREA = "area", "Each priority area (its recommendations)"
-        HEADLINE = "headline", "Each headline recommendation"
+        RECOMMENDATION = "recommendation", _("Each sub-recommendation")
+        AREA = "area", _("Each priority area (its recommendations)")
+        HEADLINE = "headline", _("Each headline recommendation")
 
     key = models.SlugField(max_length=40, help_text='Stable part of the question codes: "priority" gives "3.2-priority".')
     audience = models.CharField(max_length=20, choices=Audience.choices)

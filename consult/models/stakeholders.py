@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
@@ -10,9 +11,9 @@ class RegionalGrouping(models.Model):
         M49_REGION = "m49_region", "UN M49 region"
         M49_SUBREGION = "m49_subregion", "UN M49 sub-region"
         M49_INTERMEDIATE = "m49_intermediate", "UN M49 intermediate region"
-        REGIONAL_COMMISSION = "regional_commission", "UN regional commission"
-        RCP = "rcp", "Regional consultative process"
-        OTHER = "other", "Other grouping"
+        REGIONAL_COMMISSION = "regional_commission", _("UN regional commission")
+        RCP = "rcp", _("Regional consultative process")
+        OTHER = "other", _("Other grouping")
 
     code = models.SlugField(max_length=64, unique=True, help_text='"m49-002", "escwa", "colombo-process".')
     name = models.CharField(max_length=200)
@@ -43,19 +44,19 @@ class MemberState(models.Model):
 
 class CivilSocietyOrganisation(models.Model):
     class Type(models.TextChoices):
-        NGO = "ngo", "Non-governmental organisation"
-        DIASPORA = "diaspora", "Diaspora organisation"
-        MIGRANT = "migrant", "Migrant organisation"
-        ACADEMIA = "academia", "Academia and research"
-        PRIVATE_SECTOR = "private_sector", "Private sector"
-        TRADE_UNION = "trade_union", "Trade union"
-        FAITH_BASED = "faith_based", "Faith-based organisation"
-        OTHER = "other", "Other"
+        NGO = "ngo", _("Non-governmental organisation")
+        DIASPORA = "diaspora", _("Diaspora organisation")
+        MIGRANT = "migrant", _("Migrant organisation")
+        ACADEMIA = "academia", _("Academia and research")
+        PRIVATE_SECTOR = "private_sector", _("Private sector")
+        TRADE_UNION = "trade_union", _("Trade union")
+        FAITH_BASED = "faith_based", _("Faith-based organisation")
+        OTHER = "other", _("Other")
 
     class Accreditation(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCREDITED = "accredited", "Accredited"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Pending")
+        ACCREDITED = "accredited", _("Accredited")
+        DECLINED = "declined", _("Declined")
 
     name = models.CharField(max_length=300)
     country = CountryField()
@@ -83,9 +84,9 @@ class FocalPoint(models.Model):
     """A person who acts for a member state; several per state."""
 
     class Role(models.TextChoices):
-        DRAFTER = "drafter", "Drafter"
-        REVIEWER = "reviewer", "Reviewer"
-        SUBMITTER = "submitter", "Authorised submitter"
+        DRAFTER = "drafter", _("Drafter")
+        REVIEWER = "reviewer", _("Reviewer")
+        SUBMITTER = "submitter", _("Authorised submitter")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_points")
     member_state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="focal_points")
