@@ -73,6 +73,8 @@ def can_edit_position(user, position) -> bool:
         return False
     if position.audience == "member_state":
         return position.status in (Position.Status.DRAFT, Position.Status.REOPENED)
+    if position.organisation.accreditation != CivilSocietyOrganisation.Accreditation.ACCREDITED:
+        return False
     if position.status == Position.Status.SUBMITTED:
         return position.consultation.civil_society_can_amend
     return True

@@ -78,3 +78,15 @@ def test_nothing_can_be_changed_after_the_deadline(consultation, france, focal_p
 
     assert not can_edit_position(focal_point_france, position)
     assert can_view_position(focal_point_france, position)
+
+
+def test_an_organisation_that_is_not_accredited_cannot_answer(consultation, civil_society_rep):
+    organisation = civil_society_rep.representations.get().organisation
+    position = position_for(consultation=consultation, organisation=organisation)
+    assert can_edit_position(civil_society_rep, position)
+
+    organisation.accreditation = "declined"
+    organisation.save()
+    position.refresh_from_db()
+
+    assert not can_edit_position(civil_society_rep, position)

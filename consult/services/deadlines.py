@@ -1,9 +1,19 @@
 """Closing dates: the consultation's own, and later ones granted to all or to one state."""
 
-from django.db.models import Q
-from django.utils import timezone
+from datetime import datetime
 
-from ..models import Consultation, DeadlineExtension, MemberState
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from ..models import Consultation, DeadlineExtension, MemberState, Position, PositionEvent
+from .accounts import is_secretariat
+
+
+class DeadlineError(ValueError):
+    """An extension that cannot be granted; the message says why, for the person who asked."""
 
 
 def deadline_for(consultation: Consultation, member_state: MemberState | None = None):
@@ -27,3 +37,48 @@ def is_accepting(consultation: Consultation, member_state: MemberState | None = 
         return False
     closes_at = deadline_for(consultation, member_state)
     return closes_at is None or now < closes_at
+
+
+def deadline_extend(
+    *,
+    consultation: Consultation,
+    closes_at: datetime,
+    reason: str,
+    actor,
+    member_state: MemberState | None = None,
+) -> DeadlineExtension:
+    """Grant a later closing date to the whole consultation or to one state, with its reason."""
+    if not is_secretariat(actor):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise DeadlineError(_("Give the reason for the extension."))
+    with transaction.atomic():
+        # Lock the consultation so that two extensions granted at once are compared in turn.
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _check_later(closes_at, deadline_for(consultation, member_state))
+        extension = DeadlineExtension.objects.create(
+            consultation=consultation, member_state=member_state, closes_at=closes_at, reason=reason, granted_by=actor
+        )
+        if member_state is not None:
+            _record_on_position(consultation, member_state, actor, reason)
+    return extension
+
+
+def _check_later(closes_at: datetime, current: datetime | None) -> None:
+    if current is None:
+        raise DeadlineError(_("The consultation has no closing date to extend; set one on the consultation first."))
+    if closes_at <= timezone.now():
+        raise DeadlineError(_("The new closing date must be in the future."))
+    if closes_at <= current:
+        when = formats.date_format(timezone.localtime(current), "DATETIME_FORMAT")
+        raise DeadlineError(_("The new closing date must be later than the current one (%(when)s).") % {"when": when})
+
+
+def _record_on_position(consultation, member_state, actor, reason) -> None:
+    """Note the extension in the state's history, where its focal points will see it."""
+    position = Position.objects.filter(consultation=consultation, member_state=member_state).first()
+    if position is not None:
+        PositionEvent.objects.create(
+            position=position, actor=actor, action=PositionEvent.Action.DEADLINE_EXTENDED, comment=reason
+        )

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from ..views import coverage as views
+
+urlpatterns = [
+    path("consultations/<slug:slug>/coverage/", views.coverage, name="coverage"),
+    path("consultations/<slug:slug>/deadline/", views.deadline_extension, name="deadline-extend"),
+]

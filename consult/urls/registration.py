@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from ..views import registration as views
+
+urlpatterns = [
+    path("organisations/register/", views.organisation_register, name="organisation-register"),
+    path("organisations/register/done/", views.organisation_register_done, name="organisation-register-done"),
+    path("organisations/confirm/<str:token>/", views.organisation_confirm_email, name="organisation-confirm-email"),
+    path("accreditation/", views.accreditation_queue, name="accreditation-queue"),
+    path("accreditation/<int:pk>/accredit/", views.organisation_accredit, name="organisation-accredit"),
+    path("accreditation/<int:pk>/decline/", views.organisation_decline, name="organisation-decline"),
+]

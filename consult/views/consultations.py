@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from ..forms.consultations import ConsultationForm, PaperUploadForm
 from ..models import Audience, Consultation, PositionPaper, Questionnaire
 from ..papers import PaperError, read_paper
+from ..permissions import coordinated_states, organisations_of, states_of
 from ..selectors.consultations import (
     consultation_outline,
     consultations_visible_to,
@@ -36,6 +37,9 @@ def consultation_detail(request, slug):
         "areas": consultation_outline(consultation),
         "questionnaires": questionnaires_with_counts(consultation),
         "can_manage": is_secretariat(request.user),
+        "can_respond": consultation.status == Consultation.Status.OPEN
+        and (states_of(request.user).exists() or organisations_of(request.user).exists()),
+        "can_see_coverage": coordinated_states(request.user).exists(),
     }
     return render(request, "consult/consultation_detail.html", context)
 

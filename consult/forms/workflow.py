@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Audience, Position
+
+# A comment or reason is read by people, not stored as a document.
+NOTE_MAX_LENGTH = 4000
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change"),
+        help_text=_("The drafters see this comment on the position."),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        help_text=_("Recorded in the position's history, where its focal points see it."),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class SubmitForm(forms.Form):
+    """Confirm the submission; a member state's position needs the on-behalf confirmation."""
+
+    on_behalf_confirmed = forms.BooleanField(required=True)
+
+    def __init__(self, *args, position: Position, **kwargs):
+        super().__init__(*args, **kwargs)
+        if position.audience != Audience.MEMBER_STATE:
+            del self.fields["on_behalf_confirmed"]
+            return
+        state = position.member_state.name
+        field = self.fields["on_behalf_confirmed"]
+        field.label = _("I confirm this position is submitted on behalf of the Government of %(state)s") % {
+            "state": state
+        }
+        field.error_messages["required"] = _(
+            "Confirm that the position is submitted on behalf of the Government of %(state)s."
+        ) % {"state": state}

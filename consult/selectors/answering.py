@@ -1,0 +1,126 @@
+"""Reads for respondents: whom they answer for, their consultations, the areas of a page."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q
+
+from surveys.models import Section
+from surveys.selectors import survey_sections
+
+from ..models import (
+    Audience,
+    CivilSocietyOrganisation,
+    Consultation,
+    MemberState,
+    Position,
+    PriorityArea,
+    Recommendation,
+)
+from ..permissions import organisations_of, states_of
+from ..services.deadlines import deadline_for, is_accepting
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """A state or an organisation a person answers for."""
+
+    member_state: MemberState | None = None
+    organisation: CivilSocietyOrganisation | None = None
+
+    @property
+    def audience(self) -> str:
+        return Audience.MEMBER_STATE if self.member_state else Audience.CIVIL_SOCIETY
+
+    @property
+    def key(self) -> str:
+        """Return how a form names the respondent: "member_state:12" or "organisation:3"."""
+        if self.member_state:
+            return f"member_state:{self.member_state.pk}"
+        return f"organisation:{self.organisation.pk}"
+
+    @property
+    def name(self) -> str:
+        return str(self.member_state or self.organisation)
+
+    def lookup(self) -> dict:
+        """Return the keyword arguments that find or make the respondent's position."""
+        if self.member_state:
+            return {"member_state": self.member_state}
+        return {"organisation": self.organisation}
+
+
+@dataclass(frozen=True)
+class RespondentConsultation:
+    """One line of "my consultations": a consultation, whom it is answered for, and how far."""
+
+    consultation: Consultation
+    respondent: Respondent
+    position: Position | None
+    deadline: datetime | None
+    is_accepting: bool
+
+
+def respondents_of(user) -> list[Respondent]:
+    """Return the states and accredited organisations the person may answer for."""
+    states = [Respondent(member_state=state) for state in states_of(user)]
+    accredited = organisations_of(user).filter(accreditation=CivilSocietyOrganisation.Accreditation.ACCREDITED)
+    return states + [Respondent(organisation=organisation) for organisation in accredited]
+
+
+def unaccredited_organisations_of(user):
+    """Return the organisations the person represents that may not answer (yet)."""
+    return organisations_of(user).exclude(accreditation=CivilSocietyOrganisation.Accreditation.ACCREDITED)
+
+
+def respondent_consultations(user) -> list[RespondentConsultation]:
+    """Return the open consultations (and the closed ones already answered) for each respondent."""
+    respondents = respondents_of(user)
+    positions = respondent_positions(respondents)
+    consultations = Consultation.objects.filter(
+        status__in=[Consultation.Status.OPEN, Consultation.Status.CLOSED],
+        questionnaires__audience__in={respondent.audience for respondent in respondents},
+    ).prefetch_related("questionnaires")
+    rows = []
+    for consultation in consultations.distinct().order_by("closes_at", "title"):
+        audiences = {questionnaire.audience for questionnaire in consultation.questionnaires.all()}
+        for respondent in respondents:
+            position = positions.get((consultation.pk, respondent.key))
+            if respondent.audience in audiences and (position or consultation.status == Consultation.Status.OPEN):
+                rows.append(respondent_consultation(consultation, respondent, position))
+    return rows
+
+
+def respondent_positions(respondents: list[Respondent]) -> dict[tuple[int, str], Position]:
+    """Return the respondents' positions by (consultation id, respondent key), in one query."""
+    states = [respondent.member_state for respondent in respondents if respondent.member_state]
+    organisations = [respondent.organisation for respondent in respondents if respondent.organisation]
+    positions = Position.objects.filter(Q(member_state__in=states) | Q(organisation__in=organisations))
+    return {
+        (position.consultation_id, Respondent(position.member_state, position.organisation).key): position
+        for position in positions.select_related("member_state", "organisation")
+    }
+
+
+def respondent_consultation(consultation, respondent, position) -> RespondentConsultation:
+    return RespondentConsultation(
+        consultation=consultation,
+        respondent=respondent,
+        position=position,
+        deadline=deadline_for(consultation, respondent.member_state),
+        is_accepting=is_accepting(consultation, respondent.member_state),
+    )
+
+
+def position_sections(position: Position) -> list[Section]:
+    return survey_sections(position.response.survey)
+
+
+def section_area(position: Position, section: Section) -> PriorityArea | None:
+    """Return the priority area a page asks about, with its active recommendations."""
+    if not section.code.isdecimal():
+        return None
+    active = Recommendation.objects.filter(status=Recommendation.Status.ACTIVE).order_by("position")
+    areas = PriorityArea.objects.filter(consultation_id=position.consultation_id, number=int(section.code))
+    recommendations = Prefetch("recommendations", queryset=active, to_attr="active_recommendations")
+    return areas.prefetch_related(recommendations).first()

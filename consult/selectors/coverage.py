@@ -1,0 +1,156 @@
+"""Who has answered a consultation: member states by region, civil society by status and country.
+
+Every figure is computed by the database in a fixed number of queries, however many states,
+positions, events or invitations there are.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import models
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries as all_countries
+
+from ..models import (
+    Audience,
+    DeadlineExtension,
+    FocalPoint,
+    Invitation,
+    MemberState,
+    Position,
+    PositionEvent,
+)
+
+NEVER = datetime(1, 1, 1, tzinfo=UTC)
+
+
+class CoverageStatus(models.TextChoices):
+    """How far a member state has come in answering, from no invitation to a submitted position."""
+
+    NOT_INVITED = "not_invited", _("Not invited")
+    INVITED = "invited", _("Invited")
+    FOCAL_POINT_ACTIVE = "focal_point_active", _("Focal point active")
+    # Once a position exists, the state's status is the position's.
+    DRAFT = Position.Status.DRAFT.value, Position.Status.DRAFT.label
+    READY_FOR_REVIEW = Position.Status.READY_FOR_REVIEW.value, Position.Status.READY_FOR_REVIEW.label
+    SUBMITTED = Position.Status.SUBMITTED.value, Position.Status.SUBMITTED.label
+    REOPENED = Position.Status.REOPENED.value, Position.Status.REOPENED.label
+
+
+@dataclass(frozen=True)
+class RegionCounts:
+    """The number of states of one region in each coverage status, in `CoverageStatus` order."""
+
+    region: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def state_coverage(consultation, *, states=None):
+    """Return the states (all, or those given) with their region, `coverage_status` and `last_activity`."""
+    states = MemberState.objects.all() if states is None else states
+    position = Position.objects.filter(consultation=consultation, member_state=OuterRef("pk")).order_by()
+    return (
+        states.select_related("region", "subregion")
+        .annotate(
+            coverage_status=Coalesce(Subquery(position.values("status")[:1]), _status_before_position()),
+            last_activity=_latest(
+                Subquery(position.values(touched=Greatest("updated_at", "response__updated_at"))[:1]),
+                _last_event_at(consultation),
+                _last_invitation_at(),
+            ),
+            extended_until=_extended_until(consultation),
+        )
+        .order_by("region__name", "name")
+    )
+
+
+def coverage_counts_by_region(rows) -> list[RegionCounts]:
+    """Return, for each region of the coverage rows, how many states are in each status."""
+    tallies = {}
+    grouped = rows.order_by().values("region__name", "coverage_status").annotate(states=Count("pk", distinct=True))
+    for group in grouped:
+        tally = tallies.setdefault(group["region__name"], dict.fromkeys(CoverageStatus.values, 0))
+        # The database may group more finely than asked (by state); adding keeps the totals right.
+        tally[group["coverage_status"]] += group["states"]
+    return [RegionCounts(region, list(tally.values())) for region, tally in sorted(tallies.items())]
+
+
+def coverage_totals(region_counts: list[RegionCounts]) -> RegionCounts:
+    """Return the counts of all regions added together."""
+    columns = zip(*(region.counts for region in region_counts))
+    return RegionCounts(str(_("All regions")), [sum(column) for column in columns] or [0] * len(CoverageStatus))
+
+
+def civil_society_responses(consultation, *, countries=None):
+    """Return the consultation's civil society responses, newest activity first, in the countries given."""
+    responses = Position.objects.filter(consultation=consultation, audience=Audience.CIVIL_SOCIETY)
+    if countries is not None:
+        responses = responses.filter(organisation__country__in=countries)
+    return responses.select_related("organisation").order_by("-updated_at", "pk")
+
+
+def civil_society_coverage(consultation, *, countries=None) -> dict:
+    """Return the counts of civil society responses by status and by country (in the countries given)."""
+    responses = civil_society_responses(consultation, countries=countries).order_by()
+    by_status = dict.fromkeys(Position.Status.values, 0)
+    by_status |= {row["status"]: row["total"] for row in responses.values("status").annotate(total=Count("pk"))}
+    per_status = {status: Count("pk", filter=Q(status=status)) for status in Position.Status.values}
+    by_country = responses.values("organisation__country").annotate(total=Count("pk"), **per_status)
+    return {
+        "by_status": [(Position.Status(status).label, total) for status, total in by_status.items()],
+        "by_country": sorted((_country_row(row) for row in by_country), key=lambda row: row["name"]),
+        "total": sum(by_status.values()),
+    }
+
+
+def countries_of(states) -> set[str]:
+    """Return the ISO alpha-2 codes of the states' countries, to match organisations by country."""
+    return {all_countries.alpha2(iso3) for iso3 in states.values_list("iso3", flat=True)} - {""}
+
+
+def _status_before_position():
+    """Return the status of a state that has no position yet: focal point, invitation, or nothing."""
+    focal_points = FocalPoint.objects.filter(member_state=OuterRef("pk"))
+    pending = Invitation.objects.filter(member_state=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True)
+    return Case(
+        When(Exists(focal_points), then=Value(CoverageStatus.FOCAL_POINT_ACTIVE)),
+        When(Exists(pending), then=Value(CoverageStatus.INVITED)),
+        default=Value(CoverageStatus.NOT_INVITED),
+    )
+
+
+def _last_event_at(consultation):
+    events = PositionEvent.objects.filter(position__consultation=consultation, position__member_state=OuterRef("pk"))
+    return Subquery(events.order_by("-created_at").values("created_at")[:1])
+
+
+def _last_invitation_at():
+    invitations = Invitation.objects.filter(member_state=OuterRef("pk")).order_by("-created_at")
+    return Subquery(invitations.values("created_at")[:1])
+
+
+def _extended_until(consultation):
+    extensions = DeadlineExtension.objects.filter(consultation=consultation, member_state=OuterRef("pk"))
+    return Subquery(extensions.order_by("-closes_at").values("closes_at")[:1])
+
+
+def _latest(*moments):
+    """Return the latest of the moments that are set, or None when none is."""
+    # Greatest skips nulls on PostgreSQL but is null on SQLite when any argument is: a
+    # stand-in for "never" makes both agree, and each subquery still runs once per state.
+    never = Value(NEVER, output_field=models.DateTimeField())
+    latest = Greatest(*(Coalesce(moment, never) for moment in moments))
+    return NullIf(latest, never, output_field=models.DateTimeField())
+
+
+def _country_row(row) -> dict:
+    """Return a country's name and its counts in `Position.Status` order, as the tables show them."""
+    code = row["organisation__country"]
+    counts = [row[status] for status in Position.Status.values]
+    return {"code": code, "name": str(all_countries.name(code)) or code, "counts": counts, "total": row["total"]}

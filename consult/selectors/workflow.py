@@ -1,0 +1,120 @@
+"""Reads for the workflow panel, the history and the receipt of a position."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from surveys.models import Answer, Question, Section
+
+from ..models import RIGHT_TO_LEFT, Position, PositionEvent
+from ..permissions import acts_for
+from ..services.accounts import is_secretariat
+from ..services.deadlines import deadline_for, is_accepting
+from ..services.workflow import (
+    is_amended,
+    may_reopen,
+    may_send_back,
+    may_send_for_review,
+    may_submit,
+    submittable_statuses,
+)
+
+Status = Position.Status
+Action = PositionEvent.Action
+STEPS = [Action.SENT_FOR_REVIEW, Action.SENT_BACK, Action.SUBMITTED, Action.REOPENED]
+
+
+def workflow_actions(user, position: Position) -> list[str]:
+    """Return the steps the person may take on the position now: their role and its status allow them."""
+    actions = []
+    if may_send_for_review(user, position) and position.status in (Status.DRAFT, Status.REOPENED):
+        actions.append("send_for_review")
+    if may_send_back(user, position) and position.status == Status.READY_FOR_REVIEW:
+        actions.append("send_back")
+    if may_submit(user, position) and submit_is_open(position):
+        actions.append("submit")
+    if may_reopen(user, position) and position.status == Status.SUBMITTED:
+        actions.append("reopen")
+    return actions
+
+
+def submit_is_open(position: Position) -> bool:
+    """Tell whether submitting would do something now (a submitted, unchanged response has nothing to submit)."""
+    if position.status not in submittable_statuses(position):
+        return False
+    if position.status == Status.SUBMITTED and not is_amended(position):
+        return False
+    return is_accepting(position.consultation, position.member_state)
+
+
+def can_see_history(user, position: Position) -> bool:
+    """The secretariat and the people acting for the state or organisation follow its history."""
+    return is_secretariat(user) or acts_for(user, position)
+
+
+def position_events(position: Position):
+    """Return the position's events, newest first, with their actors."""
+    return PositionEvent.objects.filter(position=position).select_related("actor").order_by("-created_at", "-id")
+
+
+def last_send_back(position: Position) -> PositionEvent | None:
+    """Return the reviewer's comment that sent the draft back, while it is still the latest step."""
+    if position.status != Status.DRAFT:
+        return None
+    latest = position_events(position).filter(action__in=STEPS).first()
+    return latest if latest and latest.action == Action.SENT_BACK else None
+
+
+def position_deadline(position: Position):
+    return deadline_for(position.consultation, position.member_state)
+
+
+@dataclass
+class ReceiptQuestion:
+    question: Question
+    answers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReceiptSection:
+    section: Section
+    questions: list[ReceiptQuestion] = field(default_factory=list)
+
+
+def receipt_sections(position: Position) -> list[ReceiptSection]:
+    """Return every area of the response with its questions and the answers given, in order.
+
+    The current questions are listed even when unanswered; an earlier version of a question
+    is listed only when it was the one answered.
+    """
+    response = position.response
+    answers = Answer.objects.filter(response=response).select_related("choice").order_by("question_id", "rank", "id")
+    by_question = {}
+    for answer in answers:
+        by_question.setdefault(answer.question_id, []).append(answer_text(answer))
+    questions = (
+        Question.objects.filter(survey_id=response.survey_id)
+        .filter(Q(is_current=True) | Q(pk__in=by_question.keys()))
+        .select_related("section")
+        .order_by("section__order", "section__code", "order", "code", "version")
+    )
+    sections: dict[int | None, ReceiptSection] = {}
+    for question in questions:
+        entry = sections.setdefault(question.section_id, ReceiptSection(section=question.section))
+        entry.questions.append(ReceiptQuestion(question=question, answers=by_question.get(question.pk, [])))
+    return list(sections.values())
+
+
+def answer_text(answer: Answer) -> str:
+    """Return one answer row as a reader sees it: a ranked or chosen label, a number or the text."""
+    if answer.choice_id:
+        label = answer.choice.label
+        return f"{answer.rank}. {label}" if answer.rank else label
+    if answer.number is not None:
+        return f"{answer.number.normalize():f}"
+    return answer.text
+
+
+def content_direction(position: Position) -> str:
+    """Return "rtl" when the consultation's content is in a right-to-left language."""
+    return "rtl" if position.consultation.language in RIGHT_TO_LEFT else "ltr"

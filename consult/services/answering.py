@@ -1,0 +1,121 @@
+"""Answering a questionnaire: saving a page of a position's answers, the publication choice."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.models import ResponseSection, Section
+from surveys.services import response_section_save
+
+from ..models import CivilSocietyOrganisation, Position, PositionEvent, Publication
+from ..permissions import acts_for, can_edit_position
+from .deadlines import deadline_for, is_accepting
+
+Accreditation = CivilSocietyOrganisation.Accreditation
+
+# Autosave saves every few seconds: the history records one save per person and page per sitting.
+SAVED_EVENT_INTERVAL = timedelta(minutes=30)
+
+
+class PositionNotEditable(Exception):
+    """The person may not change the position now; the message says why, for them to read."""
+
+    @property
+    def message(self) -> str:
+        return self.args[0]
+
+
+def edit_refusal(user, position: Position) -> str | None:
+    """Return why the person may not change the position's answers now, or None when they may."""
+    if can_edit_position(user, position):
+        return None
+    if not acts_for(user, position):
+        return _("You can read this position but not change it.")
+    if not is_accepting(position.consultation, position.member_state):
+        return closed_message(position)
+    if position.organisation_id and position.organisation.accreditation != Accreditation.ACCREDITED:
+        return _("The organisation is not accredited: its answers cannot be changed.")
+    if position.status == Position.Status.READY_FOR_REVIEW:
+        return _("The position is under review: its answers cannot change until it is sent back to drafting.")
+    if position.status == Position.Status.SUBMITTED:
+        return _("The position has been submitted and is locked; only the secretariat can reopen it.")
+    return _("This position cannot be changed now.")
+
+
+def closed_message(position: Position) -> str:
+    deadline = deadline_for(position.consultation, position.member_state)
+    if deadline is not None and timezone.now() >= deadline:
+        return _("The deadline has passed: the answers are kept and can be read, but no longer changed.")
+    return _("The consultation is not open for answers now; the answers saved so far are kept.")
+
+
+def locked_position(position: Position) -> Position:
+    """Return the position read again with its row locked until commit.
+
+    The workflow locks the same row to submit: a save waits for a submission under way, then
+    sees the position locked, so no answer changes after a position is submitted.
+    """
+    related = ("consultation", "member_state", "organisation", "response")
+    return Position.objects.select_for_update(of=("self",)).select_related(*related).get(pk=position.pk)
+
+
+def refuse_unless_editable(user, position: Position) -> None:
+    refusal = edit_refusal(user, position)
+    if refusal:
+        raise PositionNotEditable(refusal)
+
+
+def position_section_save(
+    *, position: Position, section: Section, cleaned_data: dict, expected_version: int, actor
+) -> ResponseSection:
+    """Save the answers of one area page of the position, if the person may change them now.
+
+    Raise PositionNotEditable when they may not, and surveys' StaleSection when someone saved
+    the page since `expected_version`; either way nothing is changed.
+    """
+    with transaction.atomic():
+        position = locked_position(position)
+        refuse_unless_editable(actor, position)
+        page = response_section_save(
+            response=position.response,
+            section=section,
+            cleaned_data=cleaned_data,
+            expected_version=expected_version,
+            user=actor,
+        )
+        position.save(update_fields=["updated_at"])
+        saved_event_record(position, actor, section)
+    return page
+
+
+def saved_event_record(position: Position, actor, section: Section) -> None:
+    """Record the save in the position's history, unless this person just saved this page."""
+    comment = f"{section.code}. {section.title}"
+    latest = position.events.order_by("-created_at", "-id").first()
+    recent = timezone.now() - SAVED_EVENT_INTERVAL
+    if latest and (latest.action, latest.actor_id, latest.comment) == (PositionEvent.Action.SAVED, actor.pk, comment):
+        if latest.created_at > recent:
+            return
+    PositionEvent.objects.create(position=position, actor=actor, action=PositionEvent.Action.SAVED, comment=comment)
+
+
+def position_publication_set(*, position: Position, publication: str, actor) -> Position:
+    """Set how the position's answers may be used, recording the change in its history."""
+    if publication not in Publication.values:
+        raise ValueError(f"Unknown publication choice {publication!r}.")
+    with transaction.atomic():
+        position = locked_position(position)
+        refuse_unless_editable(actor, position)
+        if position.publication == publication:
+            return position
+        previous = position.get_publication_display()
+        position.publication = publication
+        position.save(update_fields=["publication", "updated_at"])
+        comment = f"{previous} → {position.get_publication_display()}"
+        PositionEvent.objects.create(
+            position=position, actor=actor, action=PositionEvent.Action.PUBLICATION_CHANGED, comment=comment
+        )
+    return position
+

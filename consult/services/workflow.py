@@ -1,0 +1,212 @@
+"""The life of a position: send for review, send back, submit with a receipt, reopen.
+
+Each step locks the position row first (select_for_update), so that two clicks, two tabs or
+two people acting at once run one after the other and the second sees what the first did.
+
+A member state's position goes draft -> ready for review -> submitted, and only from ready
+for review: the authorised submitter's own work is reviewed too, by sending it for review
+and then submitting it. A civil society response goes draft -> submitted, and may be
+submitted again with changes before the deadline when the consultation allows amending.
+
+Each step returns the position as it saved it; the instance passed in is left as it was read.
+"""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.services import response_missing, response_submit, saved_since_submission
+
+from ..models import Audience, FocalPoint, Position, PositionEvent
+from ..permissions import acts_for, focal_point_role
+from .accounts import is_secretariat
+from .deadlines import is_accepting
+
+Status = Position.Status
+Action = PositionEvent.Action
+
+# No 0/O, 1/I/L or U: a receipt number is read aloud and typed back from paper.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECEIPT_RANDOM_LENGTH = 6
+
+
+class WorkflowError(Exception):
+    """A step that may not happen now; the message says why, in the person's language."""
+
+    @property
+    def message(self) -> str:
+        return self.args[0]
+
+
+def may_send_for_review(user, position: Position) -> bool:
+    """Tell whether the person's role lets them send the position for review."""
+    return position.audience == Audience.MEMBER_STATE and acts_for(user, position)
+
+
+def may_send_back(user, position: Position) -> bool:
+    if position.audience != Audience.MEMBER_STATE:
+        return False
+    return focal_point_role(user, position.member_state) in (FocalPoint.Role.REVIEWER, FocalPoint.Role.SUBMITTER)
+
+
+def may_submit(user, position: Position) -> bool:
+    if position.audience == Audience.MEMBER_STATE:
+        return focal_point_role(user, position.member_state) == FocalPoint.Role.SUBMITTER
+    return acts_for(user, position)
+
+
+def may_reopen(user, position: Position) -> bool:
+    return is_secretariat(user)
+
+
+def submittable_statuses(position: Position) -> set[str]:
+    """Return the statuses the position may be submitted from."""
+    if position.audience == Audience.MEMBER_STATE:
+        return {Status.READY_FOR_REVIEW}
+    statuses = {Status.DRAFT, Status.REOPENED}
+    if position.consultation.civil_society_can_amend:
+        statuses.add(Status.SUBMITTED)
+    return statuses
+
+
+def position_send_for_review(*, position: Position, actor) -> Position:
+    """Hand the draft to the state's reviewers; its answers are frozen while it is reviewed."""
+    with transaction.atomic():
+        position = locked(position)
+        refuse_unless(
+            may_send_for_review(actor, position), _("Only a focal point of the state can send its position for review.")
+        )
+        refuse_unless(position.status in (Status.DRAFT, Status.REOPENED), _("Only a draft can be sent for review."))
+        return step(position, actor, Action.SENT_FOR_REVIEW, status=Status.READY_FOR_REVIEW)
+
+
+def position_send_back(*, position: Position, actor, comment: str) -> Position:
+    """Return the position to drafting with the reviewer's comment."""
+    with transaction.atomic():
+        position = locked(position)
+        refuse_unless(
+            may_send_back(actor, position), _("Only a reviewer or the authorised submitter can send the position back.")
+        )
+        refuse_unless(position.status == Status.READY_FOR_REVIEW, _("Only a position under review can be sent back."))
+        refuse_unless(comment.strip(), _("Say what should change: a comment is required to send the position back."))
+        return step(position, actor, Action.SENT_BACK, status=Status.DRAFT, comment=comment.strip())
+
+
+def position_submit(*, position: Position, actor, on_behalf_confirmed: bool = False) -> Position:
+    """Submit the position officially, lock it and give it a receipt number.
+
+    Submitting again what is already submitted, unchanged, returns it as it is: a double click
+    or a resubmitted form creates no second receipt and no second event.
+    """
+    with transaction.atomic():
+        position = locked(position)
+        refuse_unless(may_submit(actor, position), submitter_only_message(position))
+        if position.status == Status.SUBMITTED and not is_amended(position):
+            return position
+        refuse_unless(
+            position.status in submittable_statuses(position),
+            _("Send the position for review first: only a reviewed position can be submitted."),
+        )
+        if position.audience == Audience.MEMBER_STATE:
+            refuse_unless(on_behalf_confirmed, on_behalf_message(position))
+        refuse_unless(is_accepting(position.consultation, position.member_state), deadline_passed_message())
+        refuse_if_missing(position)
+        return record_submission(position, actor)
+
+
+def position_reopen(*, position: Position, actor, reason: str) -> Position:
+    """Unlock a submitted position so that it can be changed and submitted again."""
+    with transaction.atomic():
+        position = locked(position)
+        refuse_unless(may_reopen(actor, position), _("Only the secretariat can reopen a submitted position."))
+        refuse_unless(position.status == Status.SUBMITTED, _("Only a submitted position can be reopened."))
+        refuse_unless(reason.strip(), _("Give the reason for reopening: it is recorded."))
+        return step(position, actor, Action.REOPENED, status=Status.REOPENED, comment=reason.strip())
+
+
+def is_amended(position: Position) -> bool:
+    """Tell whether a civil society response was changed after it was submitted, as its consultation allows."""
+    amendable = position.audience == Audience.CIVIL_SOCIETY and position.consultation.civil_society_can_amend
+    return amendable and saved_since_submission(position.response)
+
+
+def locked(position: Position) -> Position:
+    """Return the position read again from the database, its row locked until commit."""
+    return (
+        Position.objects.select_for_update(of=("self",))
+        .select_related("consultation", "member_state", "organisation", "response")
+        .get(pk=position.pk)
+    )
+
+
+def refuse_unless(condition, message: str) -> None:
+    if not condition:
+        raise WorkflowError(message)
+
+
+def refuse_if_missing(position: Position) -> None:
+    missing = response_missing(position.response)
+    if not any(missing.values()):
+        return
+    areas = "; ".join(
+        _("area %(area)s: %(questions)s") % {"area": area, "questions": ", ".join(codes)}
+        for area, codes in missing.items()
+        if codes
+    )
+    raise WorkflowError(_("Some required questions are not answered yet (%(missing)s).") % {"missing": areas})
+
+
+def record_submission(position: Position, actor) -> Position:
+    position.submitted_by = actor
+    position.submitted_at = timezone.now()
+    position.receipt_number = receipt_number_new(position)
+    response_submit(response=position.response)
+    return step(position, actor, Action.SUBMITTED, status=Status.SUBMITTED, comment=position.receipt_number)
+
+
+def step(position: Position, actor, action: str, *, status: str, comment: str = "") -> Position:
+    """Move the position to the status and record who did it, and why."""
+    position.status = status
+    position.save()
+    PositionEvent.objects.create(position=position, actor=actor, action=action, comment=comment)
+    return position
+
+
+def receipt_number_new(position: Position) -> str:
+    """Return an unused reference like "HLD-FRA-2026-7KQ2M9"; its random part cannot be guessed."""
+    while True:
+        parts = [consultation_prefix(position), respondent_code(position), f"{position.submitted_at:%Y}", random_part()]
+        number = "-".join(parts)
+        if not Position.objects.filter(receipt_number=number).exists():
+            return number
+
+
+def consultation_prefix(position: Position) -> str:
+    letters = "".join(character for character in position.consultation.slug.upper() if character.isalnum())
+    return letters[:8] or "POS"
+
+
+def respondent_code(position: Position) -> str:
+    return position.member_state.iso3 if position.member_state_id else "CSO"
+
+
+def random_part() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _index in range(RECEIPT_RANDOM_LENGTH))
+
+
+def submitter_only_message(position: Position) -> str:
+    if position.audience == Audience.MEMBER_STATE:
+        return _("Only an authorised submitter of the state can submit its position.")
+    return _("Only a representative of the organisation can submit its response.")
+
+
+def deadline_passed_message() -> str:
+    return _("The deadline has passed: submissions are no longer accepted. Your draft is kept.")
+
+
+def on_behalf_message(position: Position) -> str:
+    return _("Confirm that the position is submitted on behalf of the Government of %(state)s.") % {
+        "state": position.member_state.name
+    }

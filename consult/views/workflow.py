@@ -1,0 +1,146 @@
+"""The steps of a position (review, send back, submit, reopen), its receipt and its history.
+
+People who may not see a position get 404, as if it did not exist; people who see it but
+may not take a step get 403. A step that may not happen now comes back as a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from weasyprint import HTML
+
+from surveys.services import response_missing
+
+from ..forms.workflow import ReopenForm, SendBackForm, SubmitForm
+from ..models import Position
+from ..permissions import can_view_position
+from ..selectors.workflow import (
+    can_see_history,
+    content_direction,
+    position_deadline,
+    position_events,
+    receipt_sections,
+)
+from ..services import workflow
+from ..services.workflow import WorkflowError
+
+HISTORY_PAGE_SIZE = 50
+
+
+def visible_position(request, position_id) -> Position:
+    related = ("consultation", "member_state", "organisation", "response", "submitted_by")
+    position = get_object_or_404(Position.objects.select_related(*related), pk=position_id)
+    if not can_view_position(request.user, position):
+        raise Http404
+    return position
+
+
+def allow(permitted: bool) -> None:
+    if not permitted:
+        raise PermissionDenied
+
+
+def posted(request):
+    """Return the posted data, so that an empty post is still a bound form and shows its errors."""
+    return request.POST if request.method == "POST" else None
+
+
+def run_step(request, position, service, success: str, **arguments):
+    """Call the step's service; say what happened (`success` may name %(receipt)s), or why nothing did."""
+    try:
+        position = service(position=position, actor=request.user, **arguments)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success % {"receipt": position.receipt_number})
+    return redirect("consult:position-detail", position.pk)
+
+
+@login_required
+@require_POST
+def position_send_for_review(request, position_id):
+    position = visible_position(request, position_id)
+    allow(workflow.may_send_for_review(request.user, position))
+    return run_step(request, position, workflow.position_send_for_review, _("The position was sent for review."))
+
+
+@login_required
+def position_send_back(request, position_id):
+    position = visible_position(request, position_id)
+    allow(workflow.may_send_back(request.user, position))
+    form = SendBackForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        success = _("The position was sent back to its drafters.")
+        return run_step(request, position, workflow.position_send_back, success, comment=form.cleaned_data["comment"])
+    return render(request, "consult/workflow/send_back.html", {"position": position, "form": form})
+
+
+@login_required
+def position_submit(request, position_id):
+    position = visible_position(request, position_id)
+    allow(workflow.may_submit(request.user, position))
+    form = SubmitForm(posted(request), position=position)
+    if request.method == "POST" and form.is_valid():
+        confirmed = form.cleaned_data.get("on_behalf_confirmed", False)
+        success = _("Submitted. Your receipt number is %(receipt)s.")
+        return run_step(request, position, workflow.position_submit, success, on_behalf_confirmed=confirmed)
+    context = {
+        "position": position,
+        "form": form,
+        "missing": response_missing(position.response),
+        "deadline": position_deadline(position),
+    }
+    return render(request, "consult/workflow/submit.html", context)
+
+
+@login_required
+def position_reopen(request, position_id):
+    position = visible_position(request, position_id)
+    allow(workflow.may_reopen(request.user, position))
+    form = ReopenForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        success = _("The position was reopened; its focal points can change it and submit it again.")
+        return run_step(request, position, workflow.position_reopen, success, reason=form.cleaned_data["reason"])
+    return render(request, "consult/workflow/reopen.html", {"position": position, "form": form})
+
+
+@login_required
+def position_history(request, position_id):
+    position = visible_position(request, position_id)
+    allow(can_see_history(request.user, position))
+    page = Paginator(position_events(position), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "consult/workflow/history.html", {"position": position, "page": page})
+
+
+def submitted_position(request, position_id) -> Position:
+    """Return the position for its receipt: there is none before it is submitted."""
+    position = visible_position(request, position_id)
+    if position.status != Position.Status.SUBMITTED:
+        raise Http404
+    return position
+
+
+def receipt_context(position: Position) -> dict:
+    return {"position": position, "sections": receipt_sections(position), "direction": content_direction(position)}
+
+
+@login_required
+def position_receipt(request, position_id):
+    position = submitted_position(request, position_id)
+    return render(request, "consult/workflow/receipt.html", receipt_context(position))
+
+
+@login_required
+def position_receipt_pdf(request, position_id):
+    position = submitted_position(request, position_id)
+    html = render_to_string("consult/workflow/receipt_pdf.html", receipt_context(position), request=request)
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{position.receipt_number}.pdf"'
+    return response
