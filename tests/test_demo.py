@@ -4,15 +4,15 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 from django.core.management import call_command
 
-from consult.models import FocalPoint, PositionPaper, PriorityArea, Recommendation
+from consult.models import FocalPoint, Position, PositionPaper, PriorityArea, Recommendation
 from consult.services.demo import DEMO_SLUG, demo_setup
-from surveys.models import Question
+from surveys.models import Answer, Question
 
 
 def row_counts():
     return {
         model.__name__: model.objects.count()
-        for model in (PriorityArea, Recommendation, Question, PositionPaper, FocalPoint)
+        for model in (PriorityArea, Recommendation, Question, PositionPaper, FocalPoint, Position, Answer)
     }
 
 
@@ -42,3 +42,19 @@ def test_running_the_demo_twice_duplicates_nothing(db, capsys):
 
     assert row_counts() == first
     assert "focal.france" in capsys.readouterr().out
+
+
+def test_demo_has_responses_from_states_and_organisations_but_leaves_france_to_its_focal_points(db):
+    result = demo_setup()
+
+    positions = Position.objects.filter(consultation=result.consultation)
+    assert positions.filter(audience="member_state").count() == 40
+    assert positions.filter(audience="civil_society").count() == 60
+    assert positions.filter(status="submitted").exclude(receipt_number=None).count() == positions.filter(
+        status="submitted"
+    ).count()
+    assert not positions.filter(member_state__iso3__in=["FRA", "SEN"]).exists()
+    submitted = positions.filter(status="submitted", audience="member_state").first()
+    required = submitted.response.survey.questions.filter(is_current=True, required=True).count()
+    answered = submitted.response.answers.values("question").distinct().count()
+    assert answered >= required

@@ -21,6 +21,7 @@ from ..models import (
     RegionalGrouping,
 )
 from .accounts import secretariat_group
+from .demo_responses import demo_responses_generate
 from .papers import position_paper_import
 from .questions import questions_generate
 from .stakeholders import groupings_import_csv, member_states_load
@@ -54,7 +55,10 @@ def demo_setup() -> DemoResult:
     consultation = demo_consultation()
     lines.append(f"Position paper: {demo_paper_import(consultation)}")
     lines.append(questions_generate(consultation=consultation).summary())
-    return DemoResult(consultation=consultation, accounts=demo_accounts(), lines=lines)
+    accounts = demo_accounts()
+    # France and Senegal are left to the demo's focal points, to answer through the site.
+    lines.append(demo_responses_generate(consultation=consultation, exclude_iso3=["FRA", "SEN"]).summary())
+    return DemoResult(consultation=consultation, accounts=accounts, lines=lines)
 
 
 def demo_consultation() -> Consultation:

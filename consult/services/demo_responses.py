@@ -42,7 +42,7 @@ class DemoResponses:
 
 
 def demo_responses_generate(*, consultation: Consultation, states: int = 40, organisations: int = 60,
-                            seed: int = 2013) -> DemoResponses:
+                            seed: int = 2013, exclude_iso3=()) -> DemoResponses:
     """Give `states` member states and `organisations` organisations a position with answers.
 
     States and organisations that already have a position are left as they are, so running it
@@ -51,16 +51,18 @@ def demo_responses_generate(*, consultation: Consultation, states: int = 40, org
     rng = random.Random(seed)
     result = DemoResponses()
     with transaction.atomic():
-        for audience, respondents in respondents_without_position(consultation, states, organisations, rng):
+        respondents = respondents_without_position(consultation, states, organisations, rng, exclude_iso3)
+        for audience, respondents in respondents:
             positions, answers = positions_build(consultation, audience, respondents, rng)
             result.positions += positions
             result.answers += answers
     return result
 
 
-def respondents_without_position(consultation, states, organisations, rng):
-    taken_states = Position.objects.filter(consultation=consultation).values("member_state")
-    member_states = list(MemberState.objects.exclude(pk__in=taken_states).order_by("iso3"))
+def respondents_without_position(consultation, states, organisations, rng, exclude_iso3):
+    if Position.objects.filter(consultation=consultation, member_state__isnull=False).exists():
+        states = 0  # Already generated (or answered for real): add no state twice.
+    member_states = list(MemberState.objects.exclude(iso3__in=exclude_iso3).order_by("iso3"))
     yield Audience.MEMBER_STATE, rng.sample(member_states, min(states, len(member_states)))
     yield Audience.CIVIL_SOCIETY, demo_organisations(consultation, organisations, rng)
 
@@ -78,7 +80,8 @@ def demo_organisations(consultation, count, rng):
         for number in range(existing + 1, count + 1)
     ]
     CivilSocietyOrganisation.objects.bulk_create(new, batch_size=BATCH)
-    taken = Position.objects.filter(consultation=consultation).values("organisation")
+    # NOT IN over a list holding NULL matches nothing: leave the states' positions out.
+    taken = Position.objects.filter(consultation=consultation, organisation__isnull=False).values("organisation")
     return list(CivilSocietyOrganisation.objects.filter(name__startswith="Demo organisation ").exclude(pk__in=taken))
 
 

@@ -77,7 +77,11 @@ def paper_preview(request, slug, paper_id):
     paper = get_object_or_404(PositionPaper, id=paper_id, consultation__slug=slug)
     if request.method == "POST":
         return paper_confirm(request, paper)
-    outline = read_paper(paper.filename, bytes(paper.content))
+    try:
+        outline = read_paper(paper.filename, bytes(paper.content))
+    except PaperError as error:
+        messages.error(request, str(error))
+        return redirect("consult:paper-upload", slug=slug)
     context = {"consultation": paper.consultation, "paper": paper, "outline": outline}
     return render(request, "consult/paper_preview.html", context)
 

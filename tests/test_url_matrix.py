@@ -1,0 +1,210 @@
+"""Every URL of the site x every role: who gets in, who is refused, who is sent to log in.
+
+A URL added later without a rule here fails `test_every_url_has_a_rule`, so nobody can add a
+page without deciding who may reach it.
+"""
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from consult.models import Invitation, PositionPaper
+from consult.services.positions import position_for
+
+from .factories import make_organisation
+
+ROLES = ["anonymous", "officer", "focal_point_france", "focal_point_senegal", "civil_society_rep",
+         "coordinator_africa", "outsider"]
+LOGGED_IN = ROLES[1:]
+TOKEN = "matrix-invitation-token"
+
+OK, DENIED, LOGIN = "ok", "denied", "login"
+
+
+def only(*allowed, anonymous=LOGIN):
+    """Return a rule: the named roles get in, other people are refused, anonymous as given."""
+    return {role: OK if role in allowed else DENIED for role in LOGGED_IN} | {"anonymous": anonymous}
+
+
+EVERYONE = dict.fromkeys(ROLES, OK)
+LOGGED_IN_ONLY = dict.fromkeys(LOGGED_IN, OK) | {"anonymous": LOGIN}
+SECRETARIAT = only("officer")
+FRANCE = only("officer", "focal_point_france", anonymous=LOGIN)
+SENEGAL = only("officer", "focal_point_senegal", "coordinator_africa", anonymous=LOGIN)
+
+# url name -> [(kwargs name, rule for GET)]; a name may be checked on several objects.
+RULES = {
+    "login": [("none", EVERYONE)],
+    "password_reset": [("none", EVERYONE)],
+    "password_reset_done": [("none", EVERYONE)],
+    "password_reset_complete": [("none", EVERYONE)],
+    "password_reset_confirm": [("reset", EVERYONE)],
+    "password_change": [("none", LOGGED_IN_ONLY)],
+    "password_change_done": [("none", LOGGED_IN_ONLY)],
+    "consult:home": [("none", EVERYONE)],
+    "consult:consultation-detail": [("slug", EVERYONE)],
+    "consult:consultation-create": [("none", SECRETARIAT)],
+    "consult:consultation-edit": [("slug", SECRETARIAT)],
+    "consult:paper-upload": [("slug", SECRETARIAT)],
+    "consult:paper-preview": [("paper", SECRETARIAT)],
+    "consult:questionnaire-detail": [("questionnaire", SECRETARIAT)],
+    "consult:coverage": [("slug", only("officer", "coordinator_africa"))],
+    "consult:deadline-extend": [("slug", SECRETARIAT)],
+    "consult:my-consultations": [("none", LOGGED_IN_ONLY)],
+    # Someone who answers for nobody is sent back to their consultations with a message.
+    "consult:position-start": [("slug", LOGGED_IN_ONLY)],
+    "consult:position-detail": [("france", FRANCE), ("senegal", SENEGAL)],
+    "consult:position-section": [("france_area", FRANCE), ("senegal_area", SENEGAL)],
+    "consult:position-history": [("france", FRANCE), ("senegal", only("officer", "focal_point_senegal"))],
+    "consult:position-send-back": [("france", only("focal_point_france"))],
+    "consult:position-submit": [("france", only("focal_point_france"))],
+    "consult:position-reopen": [("france", SECRETARIAT)],
+    "consult:invitation-list": [("none", SECRETARIAT)],
+    "consult:invitation-create": [("none", SECRETARIAT)],
+    "consult:invitation-import": [("none", SECRETARIAT)],
+    "consult:invitation-accept": [("token", EVERYONE)],
+    "consult:organisation-register": [("none", EVERYONE)],
+    "consult:organisation-register-done": [("none", EVERYONE)],
+    "consult:accreditation-queue": [("none", SECRETARIAT)],
+    "consult:organisation-decline": [("organisation", SECRETARIAT)],
+}
+# Pages that exist only in some states (a receipt once submitted) or answer POST only: checked
+# by POST for the people who must be refused, and by their own tests for the others.
+POST_ONLY = {
+    "set_language": [("none", EVERYONE)],
+    "logout": [("none", EVERYONE)],
+    "consult:questions-generate": [("slug", SECRETARIAT)],
+    "consult:position-send-for-review": [("france", only("focal_point_france"))],
+    "consult:invitation-resend": [("invitation", SECRETARIAT)],
+    "consult:invitation-revoke": [("invitation", SECRETARIAT)],
+    "consult:invitation-request-new": [("token", EVERYONE)],
+    "consult:organisation-accredit": [("organisation", SECRETARIAT)],
+    "consult:organisation-confirm-email": [("email_token", EVERYONE)],
+}
+AFTER_SUBMISSION = {
+    "consult:position-receipt": [("france", FRANCE)],
+    "consult:position-receipt-pdf": [("france", FRANCE)],
+}
+
+
+def site_url_names():
+    """Return the names of every URL of the site outside the admin."""
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":
+                    yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_rule():
+    assert site_url_names() - (set(RULES) | set(POST_ONLY) | set(AFTER_SUBMISSION)) == set()
+
+
+@pytest.fixture
+def world(request, consultation, officer, focal_point_france, focal_point_senegal, civil_society_rep,
+          coordinator_africa, outsider, france, senegal):
+    people = {role: request.getfixturevalue(role) for role in LOGGED_IN}
+    france_position = position_for(consultation=consultation, member_state=france)
+    senegal_position = position_for(consultation=consultation, member_state=senegal)
+    invitation = Invitation.objects.create(
+        member_state=france, email="new@example.org", name="New Person",
+        token_hash=hashlib.sha256(TOKEN.encode()).hexdigest(), expires_at=timezone.now() + timedelta(days=3),
+    )
+    paper = PositionPaper.objects.create(consultation=consultation, filename="p.md", content=b"# x", sha256="0" * 64)
+    organisation = make_organisation(name="Pending Organisation")
+    kwargs = {
+        "none": {},
+        "slug": {"slug": consultation.slug},
+        "paper": {"slug": consultation.slug, "paper_id": paper.pk},
+        "questionnaire": {"slug": consultation.slug, "audience": "member_state"},
+        "france": {"position_id": france_position.pk},
+        "senegal": {"position_id": senegal_position.pk},
+        "france_area": {"position_id": france_position.pk, "code": "1"},
+        "senegal_area": {"position_id": senegal_position.pk, "code": "1"},
+        "token": {"token": TOKEN},
+        "email_token": {"token": "not-a-valid-token"},
+        "invitation": {"pk": invitation.pk},
+        "organisation": {"pk": organisation.pk},
+        "reset": {"uidb64": "MQ", "token": "set-password"},
+    }
+    return people, kwargs
+
+
+def outcome(response):
+    if response.status_code in (403, 404):
+        return DENIED
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    assert response.status_code < 500, f"server error {response.status_code}"
+    return OK
+
+
+def cases(rules):
+    return [(name, objects, rule) for name, checks in rules.items() for objects, rule in checks]
+
+
+def client_for(client, people, role):
+    client.logout()
+    if role != "anonymous":
+        client.force_login(people[role])
+    return client
+
+
+@pytest.mark.parametrize("name, objects, rule", cases(RULES), ids=lambda value: value if isinstance(value, str) else "")
+def test_get_answers_each_role_as_the_rule_says(client, world, name, objects, rule):
+    people, kwargs = world
+    url = reverse(name, kwargs=kwargs[objects])
+    seen = {role: outcome(client_for(client, people, role).get(url)) for role in ROLES}
+    assert seen == rule
+
+
+@pytest.mark.parametrize(
+    "name, objects, rule", cases(RULES | POST_ONLY | AFTER_SUBMISSION),
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_post_by_anyone_the_rule_refuses_changes_nothing(client, world, name, objects, rule):
+    people, kwargs = world
+    url = reverse(name, kwargs=kwargs[objects])
+    for role in ROLES:
+        if rule[role] == OK:
+            continue
+        response = client_for(client, people, role).post(url, {"reason": "x", "comment": "x", "on_behalf": "on"})
+        assert outcome(response) == rule[role], f"{role} POST {url}: {response.status_code}"
+
+
+def test_the_admin_is_for_staff_only(client, world):
+    people, _ = world
+    for role in ROLES:
+        response = client_for(client, people, role).get(reverse("admin:index"))
+        expected = 200 if role == "officer" else 302
+        assert response.status_code == expected, role
+
+
+def test_only_respondents_get_a_position_from_the_start_page(client, world, consultation):
+    people, kwargs = world
+    url = reverse("consult:position-start", kwargs=kwargs["slug"])
+    for role in ["officer", "coordinator_africa", "outsider"]:
+        client_for(client, people, role).post(url)
+
+    respondents = {str(position.respondent) for position in consultation.positions.all()}
+    assert respondents == {"France", "Senegal"}
+
+
+@pytest.mark.parametrize("name, objects, rule", cases(AFTER_SUBMISSION), ids=lambda value: value if isinstance(value, str) else "")
+def test_a_receipt_is_shown_as_the_rule_says_once_submitted(client, world, consultation, name, objects, rule):
+    people, kwargs = world
+    consultation.positions.filter(pk=kwargs["france"]["position_id"]).update(
+        status="submitted", receipt_number="HLD-FRA-2026-MATRIX", submitted_at=timezone.now(),
+        submitted_by=people["focal_point_france"],
+    )
+    url = reverse(name, kwargs=kwargs[objects])
+    seen = {role: outcome(client_for(client, people, role).get(url)) for role in ROLES}
+    assert seen == rule
