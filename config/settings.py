@@ -162,6 +162,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Built reports and exports. Not served as static files: a view checks who may download them.
+# With several machines, MEDIA_ROOT must be shared storage (or set STORAGES to object storage).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
 # An uploaded position paper is read in memory; the importer refuses anything larger.
 POSITION_PAPER_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = POSITION_PAPER_MAX_BYTES + 1024 * 1024

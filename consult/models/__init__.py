@@ -3,6 +3,7 @@ from .invitations import Invitation
 from .languages import RIGHT_TO_LEFT, Audience, Language
 from .positions import DeadlineExtension, Position, PositionEvent
 from .questions import PositionPaper, Questionnaire, QuestionTemplate
+from .reports import Aggregate, Report, ReminderLog
 from .stakeholders import (
     CivilSocietyOrganisation,
     CivilSocietyRepresentative,
@@ -14,6 +15,9 @@ from .stakeholders import (
 
 __all__ = [
     "RIGHT_TO_LEFT",
+    "Aggregate",
+    "Report",
+    "ReminderLog",
     "Audience",
     "CivilSocietyOrganisation",
     "CivilSocietyRepresentative",

@@ -32,10 +32,16 @@ class Consultation(models.Model):
         max_length=20,
         choices=Publication.choices,
         default=Publication.ATTRIBUTED,
-        help_text="The publication choice a member state's position starts with.",
+        help_text=_("The publication choice a member state's position starts with."),
+    )
+    small_cell_threshold = models.PositiveSmallIntegerField(
+        default=3, help_text="Figures of a region with fewer respondents are hidden in shared reports."
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Remind states that have not submitted this many days before the deadline."
     )
     civil_society_can_amend = models.BooleanField(
-        default=True, help_text="Civil society may edit a submitted response until the deadline."
+        default=True, help_text=_("Civil society may edit a submitted response until the deadline.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,7 +71,7 @@ class RoundTable(models.Model):
         ordering = ["number"]
 
     def __str__(self):
-        return f"Round table {self.number}: {self.title}"
+        return _("Round table %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
 
 class PriorityArea(models.Model):
@@ -76,8 +82,8 @@ class PriorityArea(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="areas")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=500)
-    headline = models.TextField(help_text="The headline recommendation of the area.")
-    context = models.TextField(blank=True, help_text="The paper's illustrative example; context, not a recommendation.")
+    headline = models.TextField(help_text=_("The headline recommendation of the area."))
+    context = models.TextField(blank=True, help_text=_("The paper's illustrative example; context, not a recommendation."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     round_tables = models.ManyToManyField(RoundTable, blank=True, related_name="areas")
 
@@ -100,7 +106,7 @@ class Recommendation(models.Model):
 
     area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="recommendations")
     position = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=16, help_text='Area number and position: "3.2".')
+    code = models.CharField(max_length=16, help_text=_('Area number and position: "3.2".'))
     text = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     round_tables = models.ManyToManyField(RoundTable, blank=True, related_name="recommendations")

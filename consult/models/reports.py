@@ -1,0 +1,102 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .consultation import Consultation
+from .languages import Audience
+from .stakeholders import RegionalGrouping
+
+
+class Aggregate(models.Model):
+    """A stored figure of one question, for one audience, in one grouping (or the whole world).
+
+    One row per choice (choice_value set) with its count and share, plus one row per question
+    (choice_value empty) with the number of respondents and the mean, median or ranking
+    figures. Pages and reports read these rows; only the aggregation service writes them.
+    """
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="aggregates")
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    grouping = models.ForeignKey(RegionalGrouping, on_delete=models.CASCADE, null=True, blank=True)
+    question_code = models.CharField(max_length=64)
+    choice_value = models.CharField(max_length=64, blank=True)
+    respondents = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+    share = models.FloatField(null=True, blank=True)
+    mean = models.FloatField(null=True, blank=True)
+    median = models.FloatField(null=True, blank=True)
+    mean_rank = models.FloatField(null=True, blank=True)
+    first_place_share = models.FloatField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "audience", "grouping", "question_code", "choice_value"],
+                nulls_distinct=False,
+                name="one_aggregate_per_figure",
+            ),
+        ]
+        indexes = [models.Index(fields=["consultation", "grouping", "audience"])]
+
+    def __str__(self):
+        return f"{self.question_code} {self.choice_value or '*'} ({self.audience}, {self.grouping or 'world'})"
+
+
+class Report(models.Model):
+    """A report or export built by a worker: its request, its progress and, when done, its file."""
+
+    class Format(models.TextChoices):
+        HTML = "html", "HTML"
+        DOCX = "docx", "Word"
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", _("Spreadsheet of figures")
+        CSV_ANSWERS = "csv_answers", _("Raw answers (CSV)")
+        XLSX_ANSWERS = "xlsx_answers", _("Raw answers (XLSX)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Building")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="reports")
+    grouping = models.ForeignKey(RegionalGrouping, on_delete=models.CASCADE, null=True, blank=True)
+    audience = models.CharField(max_length=20, choices=Audience.choices, blank=True)
+    format = models.CharField(max_length=16, choices=Format.choices)
+    language = models.CharField(max_length=10, default="en")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    data_cutoff = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    is_published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.consultation} · {self.grouping or 'world'} · {self.format} ({self.language})"
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mailed to a state's focal points; at most one per state per day."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="reminders")
+    member_state = models.ForeignKey("MemberState", on_delete=models.CASCADE)
+    sent_on = models.DateField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "member_state", "sent_on"], name="one_reminder_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_state} {self.sent_on}"
