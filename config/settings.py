@@ -116,6 +116,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXTENDED = True
+# `celery -A config beat` runs these; the worker does the work.
+CELERY_BEAT_SCHEDULE = {
+    "rebuild-aggregates": {"task": "consult.tasks.aggregates_rebuild_task", "schedule": 3600.0},
+    "send-reminders": {"task": "consult.tasks_reminders.reminders_send_task", "schedule": 24 * 3600.0},
+}
 
 # Failed logins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for one username
 # from one address, that pair is locked out for AXES_COOLOFF_TIME hours.
