@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.template.defaultfilters import truncatechars
+from django.utils.translation import gettext_lazy as _
 
 from .models import Answer, Choice, Question, Response, Section, Survey
 
@@ -39,11 +40,11 @@ class SurveyAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="Current questions", ordering="question_count")
+    @admin.display(description=_("Current questions"), ordering="question_count")
     def question_count(self, survey):
         return survey.question_count
 
-    @admin.display(description="Responses", ordering="response_count")
+    @admin.display(description=_("Responses"), ordering="response_count")
     def response_count(self, survey):
         return survey.response_count
 
@@ -92,7 +93,7 @@ class QuestionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not is_answered(obj)
 
-    @admin.display(description="Text")
+    @admin.display(description=_("Text"))
     def short_text(self, question):
         return truncatechars(question.text, 80)
 
@@ -145,6 +146,6 @@ class AnswerAdmin(ReadOnlyAdmin):
     list_select_related = ["response__survey", "question", "choice"]
     show_full_result_count = False
 
-    @admin.display(description="Text")
+    @admin.display(description=_("Text"))
     def short_text(self, answer):
         return truncatechars(answer.text, 80)

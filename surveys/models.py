@@ -67,7 +67,7 @@ class Question(models.Model):
     required = models.BooleanField(default=False)
     max_length = models.PositiveIntegerField(null=True, blank=True)
     reference = models.CharField(
-        max_length=64, blank=True, help_text="Code of what the question was made from (for example a recommendation)."
+        max_length=64, blank=True, help_text=_("Code of what the question was made from (for example a recommendation).")
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -109,7 +109,7 @@ class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    language = models.CharField(max_length=10, blank=True, help_text="The language the respondent answered in.")
+    language = models.CharField(max_length=10, blank=True, help_text=_("The language the respondent answered in."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.db.models.functions import Length
 from django.template.defaultfilters import filesizeformat, truncatechars
+from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     CivilSocietyOrganisation,
@@ -59,7 +60,7 @@ class ConsultationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(area_count=Count("areas"))
 
-    @admin.display(description="Priority areas", ordering="area_count")
+    @admin.display(description=_("Priority areas"), ordering="area_count")
     def area_count(self, consultation):
         return consultation.area_count
 
@@ -85,7 +86,7 @@ class PriorityAreaAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(recommendation_count=Count("recommendations"))
 
-    @admin.display(description="Recommendations", ordering="recommendation_count")
+    @admin.display(description=_("Recommendations"), ordering="recommendation_count")
     def recommendation_count(self, area):
         return area.recommendation_count
 
@@ -100,11 +101,11 @@ class RecommendationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["area"]
     filter_horizontal = ["round_tables"]
 
-    @admin.display(description="Text")
+    @admin.display(description=_("Text"))
     def short_text(self, recommendation):
         return truncatechars(recommendation.text, 100)
 
-    @admin.display(description="Consultation", ordering="area__consultation__title")
+    @admin.display(description=_("Consultation"), ordering="area__consultation__title")
     def consultation(self, recommendation):
         return recommendation.area.consultation
 
@@ -121,8 +122,8 @@ class MembershipInline(admin.TabularInline):
     model = RegionalGrouping.members.through
     autocomplete_fields = ["regionalgrouping"]
     extra = 0
-    verbose_name = "grouping"
-    verbose_name_plural = "groupings (M49 regions, regional commissions, RCPs...)"
+    verbose_name = _("grouping")
+    verbose_name_plural = _("groupings (M49 regions, regional commissions, RCPs...)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("regionalgrouping", "memberstate")
@@ -144,7 +145,7 @@ class MemberStateAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groupings")
 
-    @admin.display(description="Other groupings")
+    @admin.display(description=_("Other groupings"))
     def custom_groupings(self, state):
         return ", ".join(g.code for g in state.groupings.all() if g.kind not in M49_KINDS)
 
@@ -162,7 +163,7 @@ class RegionalGroupingAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("members"))
 
-    @admin.display(description="Members", ordering="member_count")
+    @admin.display(description=_("Members"), ordering="member_count")
     def member_count(self, grouping):
         return grouping.member_count
 
@@ -214,7 +215,7 @@ class QuestionTemplateAdmin(admin.ModelAdmin):
     list_filter = ["audience", "language", "scope", "type", "is_active"]
     search_fields = ["key", "text"]
 
-    @admin.display(description="Text")
+    @admin.display(description=_("Text"))
     def short_text(self, template):
         return truncatechars(template.text, 80)
 
@@ -249,6 +250,6 @@ class PositionPaperAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Size", ordering="size_bytes")
+    @admin.display(description=_("Size"), ordering="size_bytes")
     def size(self, paper):
         return filesizeformat(paper.size_bytes)

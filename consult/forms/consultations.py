@@ -18,6 +18,15 @@ class ConsultationForm(forms.ModelForm):
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
+        labels = {
+            "title": _("Title"),
+            "slug": _("Slug"),
+            "language": _("Language"),
+            "description": _("Description"),
+            "status": _("Status"),
+            "opens_at": _("Opens at"),
+            "closes_at": _("Closes at"),
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -28,11 +37,14 @@ class ConsultationForm(forms.ModelForm):
 
 
 class PaperUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Position paper"),
-        help_text=_("Markdown (.md, .txt) or Word (.docx), at most %(size)s.")
-        % {"size": filesizeformat(settings.POSITION_PAPER_MAX_BYTES)},
-    )
+    file = forms.FileField(label=_("Position paper"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set here, not on the field: the text is translated into the language of the request.
+        self.fields["file"].help_text = _("Markdown (.md, .txt) or Word (.docx), at most %(size)s.") % {
+            "size": filesizeformat(settings.POSITION_PAPER_MAX_BYTES)
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -25,10 +25,14 @@ class InvitationForm(forms.Form):
 
 
 class InvitationImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Columns country,name,email,role; at most %(size)s.") % {"size": filesizeformat(CSV_MAX_BYTES)},
-    )
+    file = forms.FileField(label=_("CSV file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set here, not on the field: the text is translated into the language of the request.
+        self.fields["file"].help_text = _("Columns country,name,email,role; at most %(size)s.") % {
+            "size": filesizeformat(CSV_MAX_BYTES)
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -35,10 +35,10 @@ class Consultation(models.Model):
         help_text=_("The publication choice a member state's position starts with."),
     )
     small_cell_threshold = models.PositiveSmallIntegerField(
-        default=3, help_text="Figures of a region with fewer respondents are hidden in shared reports."
+        default=3, help_text=_("Figures of a region with fewer respondents are hidden in shared reports.")
     )
     reminder_days = models.PositiveSmallIntegerField(
-        default=7, help_text="Remind states that have not submitted this many days before the deadline."
+        default=7, help_text=_("Remind states that have not submitted this many days before the deadline.")
     )
     civil_society_can_amend = models.BooleanField(
         default=True, help_text=_("Civil society may edit a submitted response until the deadline.")

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .stakeholders import FocalPoint, MemberState
 
@@ -30,7 +31,11 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.name} <{self.email}> for {self.member_state}"
+        return _("%(name)s <%(email)s> for %(state)s") % {
+            "name": self.name,
+            "email": self.email,
+            "state": self.member_state,
+        }
 
     def is_usable(self, now=None):
         now = now or timezone.now()

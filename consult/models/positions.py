@@ -102,7 +102,11 @@ class PositionEvent(models.Model):
         ordering = ["position", "created_at", "id"]
 
     def __str__(self):
-        return f"{self.get_action_display()} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
+        return _("%(action)s by %(actor)s at %(time)s") % {
+            "action": self.get_action_display(),
+            "actor": self.actor,
+            "time": f"{self.created_at:%Y-%m-%d %H:%M}",
+        }
 
 
 class DeadlineExtension(models.Model):
@@ -119,4 +123,8 @@ class DeadlineExtension(models.Model):
         ordering = ["consultation", "-created_at"]
 
     def __str__(self):
-        return f"{self.consultation} until {self.closes_at:%Y-%m-%d} ({self.member_state or 'all'})"
+        return _("%(consultation)s until %(date)s (%(state)s)") % {
+            "consultation": self.consultation,
+            "date": f"{self.closes_at:%Y-%m-%d}",
+            "state": self.member_state or _("all"),
+        }

@@ -24,7 +24,7 @@ class QuestionTemplate(models.Model):
         AREA = "area", _("Each priority area (its recommendations)")
         HEADLINE = "headline", _("Each headline recommendation")
 
-    key = models.SlugField(max_length=40, help_text='Stable part of the question codes: "priority" gives "3.2-priority".')
+    key = models.SlugField(max_length=40, help_text=_('Stable part of the question codes: "priority" gives "3.2-priority".'))
     audience = models.CharField(max_length=20, choices=Audience.choices)
     scope = models.CharField(max_length=20, choices=Scope.choices)
     language = models.CharField(max_length=2, choices=Language.choices)

@@ -8,9 +8,9 @@ class RegionalGrouping(models.Model):
     """A region or grouping states belong to: UN M49 regions, regional commissions, RCPs..."""
 
     class Kind(models.TextChoices):
-        M49_REGION = "m49_region", "UN M49 region"
-        M49_SUBREGION = "m49_subregion", "UN M49 sub-region"
-        M49_INTERMEDIATE = "m49_intermediate", "UN M49 intermediate region"
+        M49_REGION = "m49_region", _("UN M49 region")
+        M49_SUBREGION = "m49_subregion", _("UN M49 sub-region")
+        M49_INTERMEDIATE = "m49_intermediate", _("UN M49 intermediate region")
         REGIONAL_COMMISSION = "regional_commission", _("UN regional commission")
         RCP = "rcp", _("Regional consultative process")
         OTHER = "other", _("Other grouping")
@@ -69,7 +69,7 @@ class CivilSocietyOrganisation(models.Model):
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     possible_duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        help_text="An organisation registered earlier under a similar name in the same country.",
+        help_text=_("An organisation registered earlier under a similar name in the same country."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

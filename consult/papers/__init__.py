@@ -7,6 +7,7 @@ structure parser then finds the recommendations part and its priority areas in t
 from pathlib import PurePath
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .blocks import Block, join_continuations
 from .docx import read_docx
@@ -28,11 +29,14 @@ def read_blocks(filename: str, content: bytes) -> list[Block]:
     """Return the blocks of a paper, its cut paragraphs joined again."""
     limit = settings.POSITION_PAPER_MAX_BYTES
     if len(content) > limit:
-        raise PaperError(f"The file is too large: the limit is {limit // (1024 * 1024)} MB.")
+        raise PaperError(_("The file is too large: the limit is %(size)s MB.") % {"size": limit // (1024 * 1024)})
     reader = READERS.get(PurePath(filename).suffix.lower())
     if reader is None:
         supported = ", ".join(READERS)
-        raise PaperError(f'Unsupported file type "{PurePath(filename).suffix or filename}": use {supported}.')
+        raise PaperError(
+            _('Unsupported file type "%(type)s": use %(supported)s.')
+            % {"type": PurePath(filename).suffix or filename, "supported": supported}
+        )
     if not content.strip():
-        raise PaperError("The file is empty.")
+        raise PaperError(_("The file is empty."))
     return join_continuations(reader(content))

@@ -4,6 +4,7 @@ import io
 import re
 import zipfile
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
@@ -30,12 +31,12 @@ def read_docx(content: bytes) -> list[Block]:
 def open_document(content: bytes):
     """Return the python-docx document, or say why the file is not one."""
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise PaperError("The file is not a Word document: a .docx file is a zip archive and this one is not.")
+        raise PaperError(_("The file is not a Word document: a .docx file is a zip archive and this one is not."))
     try:
         return Document(io.BytesIO(content))
     except Exception:
         # python-docx fails with KeyError, ValueError or an XML error depending on what is missing.
-        raise PaperError("The file is a zip archive but not a Word document (.docx).") from None
+        raise PaperError(_("The file is a zip archive but not a Word document (.docx).")) from None
 
 
 def _paragraph_blocks(paragraph: Paragraph) -> list[Block]:

@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -25,9 +26,10 @@ def decode(content: bytes) -> str:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PaperError(f"The file is binary or not UTF-8 text (invalid byte at position {error.start}).") from None
+        message = _("The file is binary or not UTF-8 text (invalid byte at position %(position)s).")
+        raise PaperError(message % {"position": error.start}) from None
     if "\x00" in text:
-        raise PaperError("The file is binary, not Markdown or plain text.")
+        raise PaperError(_("The file is binary, not Markdown or plain text."))
     return text
 
 

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from .blocks import Block, Kind
 from .errors import PaperError
 
@@ -57,10 +59,12 @@ def find_outline(blocks: list[Block]) -> PaperOutline:
     levels = heading_levels(blocks)
     parts = [index for index, level in enumerate(levels) if level is not None and keyword_language(blocks[index].text)]
     if not parts:
-        raise PaperError("No recommendations part found: no heading mentions recommendations.")
+        raise PaperError(_("No recommendations part found: no heading mentions recommendations."))
     candidates = [(index, areas) for index in parts if (areas := part_areas(blocks, levels, index))]
     if not candidates:
-        raise PaperError(f'The recommendations part "{blocks[parts[0]].text}" has no numbered priority area.')
+        raise PaperError(
+            _('The recommendations part "%(part)s" has no numbered priority area.') % {"part": blocks[parts[0]].text}
+        )
     part, areas = _first_complete(candidates)
     return PaperOutline(areas=areas, title=paper_title(blocks), language=keyword_language(blocks[part].text)[1])
 
@@ -71,7 +75,10 @@ def _first_complete(candidates: list[tuple[int, list[AreaOutline]]]) -> tuple[in
         if all(area.recommendations for area in areas):
             return part, areas
     empty = next(area for area in candidates[0][1] if not area.recommendations)
-    raise PaperError(f'Priority area {empty.number} ("{empty.title}") has no sub-recommendations.')
+    raise PaperError(
+        _('Priority area %(number)s ("%(title)s") has no sub-recommendations.')
+        % {"number": empty.number, "title": empty.title}
+    )
 
 
 def heading_levels(blocks: list[Block]) -> list[int | None]:

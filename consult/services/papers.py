@@ -11,6 +11,7 @@ from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from surveys.models import Answer
 
@@ -36,13 +37,23 @@ class ImportResult:
 
     def summary(self) -> str:
         """Return the counts on one line."""
-        return (
-            f"areas: {self.areas_created} created, {self.areas_updated} updated, {self.areas_withdrawn} withdrawn, "
-            f"{self.areas_deleted} deleted; "
-            f"recommendations: {self.recommendations_created} created, {self.recommendations_updated} updated, "
-            f"{self.recommendations_unchanged} unchanged, {self.recommendations_withdrawn} withdrawn, "
-            f"{self.recommendations_deleted} deleted"
-        )
+        return _(
+            "areas: %(areas_created)s created, %(areas_updated)s updated, %(areas_withdrawn)s withdrawn, "
+            "%(areas_deleted)s deleted; "
+            "recommendations: %(recommendations_created)s created, %(recommendations_updated)s updated, "
+            "%(recommendations_unchanged)s unchanged, %(recommendations_withdrawn)s withdrawn, "
+            "%(recommendations_deleted)s deleted"
+        ) % {
+            "areas_created": self.areas_created,
+            "areas_updated": self.areas_updated,
+            "areas_withdrawn": self.areas_withdrawn,
+            "areas_deleted": self.areas_deleted,
+            "recommendations_created": self.recommendations_created,
+            "recommendations_updated": self.recommendations_updated,
+            "recommendations_unchanged": self.recommendations_unchanged,
+            "recommendations_withdrawn": self.recommendations_withdrawn,
+            "recommendations_deleted": self.recommendations_deleted,
+        }
 
 
 def position_paper_import(*, consultation: Consultation, filename: str, content: bytes, user=None) -> ImportResult:
