@@ -8,10 +8,11 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from consult.models import Invitation, PositionPaper
+from consult.models import Invitation, PositionPaper, Report
 from consult.services.positions import position_for
 
 from .factories import make_organisation
@@ -52,6 +53,7 @@ RULES = {
     "consult:paper-preview": [("paper", SECRETARIAT)],
     "consult:questionnaire-detail": [("questionnaire", SECRETARIAT)],
     "consult:coverage": [("slug", only("officer", "coordinator_africa"))],
+    "consult:responses-export": [("export", only("officer", "coordinator_africa"))],
     "consult:deadline-extend": [("slug", SECRETARIAT)],
     "consult:my-consultations": [("none", LOGGED_IN_ONLY)],
     # Someone who answers for nobody is sent back to their consultations with a message.
@@ -70,6 +72,13 @@ RULES = {
     "consult:organisation-register-done": [("none", EVERYONE)],
     "consult:accreditation-queue": [("none", SECRETARIAT)],
     "consult:organisation-decline": [("organisation", SECRETARIAT)],
+    "consult:report-list": [("slug", only("officer", "coordinator_africa"))],
+    "consult:report-status": [("report", only("officer", "coordinator_africa", anonymous=DENIED)),
+                              ("published_report", EVERYONE)],
+    "consult:report-download": [("report", only("officer", "coordinator_africa")), ("published_report", EVERYONE)],
+    "consult:summary": [("slug", SECRETARIAT), ("africa_summary", only("officer", "coordinator_africa")),
+                        ("published_summary", EVERYONE)],
+    "consult:public-consultation": [("slug", EVERYONE)],
 }
 # Pages that exist only in some states (a receipt once submitted) or answer POST only: checked
 # by POST for the people who must be refused, and by their own tests for the others.
@@ -83,10 +92,14 @@ POST_ONLY = {
     "consult:invitation-request-new": [("token", EVERYONE)],
     "consult:organisation-accredit": [("organisation", SECRETARIAT)],
     "consult:organisation-confirm-email": [("email_token", EVERYONE)],
+    "consult:report-retry": [("report", SECRETARIAT)],
+    "consult:report-publish": [("report", SECRETARIAT)],
 }
 AFTER_SUBMISSION = {
     "consult:position-receipt": [("france", FRANCE)],
     "consult:position-receipt-pdf": [("france", FRANCE)],
+    # A submitted position published with attribution (the default for states) is public.
+    "consult:public-response": [("public_france", EVERYONE)],
 }
 
 
@@ -110,7 +123,7 @@ def test_every_url_has_a_rule():
 
 @pytest.fixture
 def world(request, consultation, officer, focal_point_france, focal_point_senegal, civil_society_rep,
-          coordinator_africa, outsider, france, senegal):
+          coordinator_africa, outsider, france, senegal, settings, tmp_path):
     people = {role: request.getfixturevalue(role) for role in LOGGED_IN}
     france_position = position_for(consultation=consultation, member_state=france)
     senegal_position = position_for(consultation=consultation, member_state=senegal)
@@ -120,9 +133,13 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
     )
     paper = PositionPaper.objects.create(consultation=consultation, filename="p.md", content=b"# x", sha256="0" * 64)
     organisation = make_organisation(name="Pending Organisation")
+    settings.MEDIA_ROOT = tmp_path
+    report = make_built_report(consultation, senegal.region)
+    published_report = make_built_report(consultation, france.region, is_published=True)
     kwargs = {
         "none": {},
         "slug": {"slug": consultation.slug},
+        "export": {"slug": consultation.slug, "format": "csv"},
         "paper": {"slug": consultation.slug, "paper_id": paper.pk},
         "questionnaire": {"slug": consultation.slug, "audience": "member_state"},
         "france": {"position_id": france_position.pk},
@@ -134,8 +151,20 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
         "invitation": {"pk": invitation.pk},
         "organisation": {"pk": organisation.pk},
         "reset": {"uidb64": "MQ", "token": "set-password"},
+        "report": {"report_id": report.pk},
+        "published_report": {"report_id": published_report.pk},
+        "africa_summary": {"slug": consultation.slug, "grouping_code": senegal.region.code},
+        "published_summary": {"slug": consultation.slug, "grouping_code": france.region.code},
+        "public_france": {"slug": consultation.slug, "position_id": france_position.pk},
     }
     return people, kwargs
+
+
+def make_built_report(consultation, grouping, **fields):
+    report = Report.objects.create(consultation=consultation, grouping=grouping, format="html", status="done",
+                                   data_cutoff=timezone.now(), **fields)
+    report.file.save("summary.html", ContentFile(b"<p>summary</p>"))
+    return report
 
 
 def outcome(response):

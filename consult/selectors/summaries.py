@@ -1,11 +1,61 @@
 """What a regional summary says, read from the stored aggregates (the contract reports render).
 
-`regional_summary` is filled in by the aggregation work; the report formats only read the
-dataclasses below, so HTML, Word, PDF and spreadsheets say the same thing.
+`regional_summary` reads the Aggregate rows the aggregation service wrote, plus the texts of
+areas, recommendations and questions and the positions for coverage and excerpts, in a fixed
+number of queries. The report formats only read the dataclasses below, so HTML, Word, PDF and
+spreadsheets say the same thing.
+
+Small cells: a question's figures for one audience in a grouping with fewer respondents than
+the consultation's `small_cell_threshold` are `suppressed`. A shared summary (internal=False)
+shows none of them (None), so that no single state's position can be read off a figure, and
+leaves out the anonymous excerpts of an audience that small; the secretariat's internal
+summary shows the figures, marked.
+
+Divergence of a recommendation: |mean rating by member states - mean rating by civil
+society|, each audience's rating being its first 1-5 scale question on the recommendation
+(the priority a government gives it, the importance an organisation gives it). 0 is full
+agreement; it is flagged from DIVERGENCE_FLAG (1.0: a whole step of the scale) up, and None
+when either side has no answers or is hidden. Support shares are not compared because civil
+society is not asked whether it supports each sub-recommendation; both audiences' support
+distributions on the headlines are in each area's `area_questions`.
+
+Consensus: recommendations ordered by the share of UN M49 regions where at least half of the
+member states that answered support them (see aggregates.consensus_ranking); the same
+ranking in every summary of the consultation.
+
+Excerpts: the long-text answers (good practices, own work) of submitted responses whose
+respondent chose publication, attributed (with the state's or organisation's name) or
+anonymous (attribution ""); never a confidential one. At most EXCERPTS_PER_QUESTION per
+question, earliest submitted first.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.models import Question
+
+from ..models import Audience, MemberState, PriorityArea, Publication, Recommendation
+from .aggregates import (
+    Disclosure,
+    StoredFigures,
+    civil_society_by_country,
+    consensus_ranking,
+    current_questions,
+    is_support_question,
+    publishable_texts,
+    states_by_subregion,
+    stored_figures,
+)
+from .coverage import countries_of
+
+DIVERGENCE_FLAG = 1.0
+EXCERPTS_PER_QUESTION = 3
+TEXT_TYPES = {Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT}
 
 
 @dataclass
@@ -14,6 +64,8 @@ class ChoiceFigure:
     label: str
     count: int | None  # None: hidden (fewer respondents than the consultation's threshold)
     share: float | None
+    mean_rank: float | None = None  # rankings: the item's mean rank and how often it came first
+    first_place_share: float | None = None
 
 
 @dataclass
@@ -79,6 +131,182 @@ class Summary:
     consensus: list[tuple[str, float]] = field(default_factory=list)  # recommendation code, breadth of support
 
 
+
 def regional_summary(consultation, grouping=None, *, internal: bool = False) -> Summary:
     """Return the summary of the consultation for a grouping (None: the whole world)."""
-    raise NotImplementedError("filled in by the aggregation work")
+    disclosure = Disclosure(consultation.small_cell_threshold, internal)
+    stored = stored_figures(consultation, grouping)
+    states = MemberState.objects.all() if grouping is None else grouping.members.all()
+    countries = None if grouping is None else countries_of(states)
+    questions = QuestionIndex(current_questions(consultation))
+    excerpts = excerpts_by_reference(consultation, states, countries, stored, disclosure)
+    areas = [
+        area_summary(area, questions, stored, disclosure, excerpts) for area in summary_areas(consultation)
+    ]
+    return Summary(
+        consultation_title=consultation.title,
+        consultation_language=consultation.language,
+        grouping_name=grouping.name if grouping else _("World"),
+        data_cutoff=stored.computed_at or timezone.now(),
+        internal=internal,
+        coverage=summary_coverage(consultation, states, countries),
+        areas=areas,
+        consensus=consensus_ranking(consultation, questions.support_codes(areas), disclosure.threshold),
+    )
+
+
+class QuestionIndex:
+    """The consultation's current questions by the code of what they were made from."""
+
+    def __init__(self, questions: list[Question]):
+        self.by_reference = defaultdict(list)
+        for question in questions:
+            self.by_reference[question.reference].append(question)
+
+    def about(self, reference: str, audience: str | None = None, *, text: bool = False) -> list[Question]:
+        """Return the questions on a recommendation or area (of one audience), text ones only if asked."""
+        return [
+            question
+            for question in self.by_reference[reference]
+            if (audience is None or question.audience == audience) and (question.type in TEXT_TYPES) == text
+        ]
+
+    def support_codes(self, areas: list[AreaSummary]) -> dict[str, str]:
+        """Return the code of each recommendation's member-state support question, by recommendation."""
+        codes = {}
+        for recommendation in (recommendation for area in areas for recommendation in area.recommendations):
+            support = [question for question in self.about(recommendation.code) if is_support_question(question)]
+            if support:
+                codes[recommendation.code] = support[0].code
+        return codes
+
+
+def summary_areas(consultation):
+    """Return the consultation's active areas in order, each with its active recommendations."""
+    recommendations = Recommendation.objects.filter(status=Recommendation.Status.ACTIVE).order_by("position")
+    areas = consultation.areas.filter(status=PriorityArea.Status.ACTIVE).order_by("number")
+    return areas.prefetch_related(Prefetch("recommendations", queryset=recommendations, to_attr="active"))
+
+
+def area_summary(area, questions: QuestionIndex, stored, disclosure, excerpts) -> AreaSummary:
+    rankings = [question for question in questions.about(area.code) if question.type == Question.Type.RANKING]
+    return AreaSummary(
+        number=area.number,
+        title=area.title,
+        headline=area.headline,
+        recommendations=[
+            recommendation_summary(recommendation, questions, rankings, stored, disclosure, excerpts)
+            for recommendation in area.active
+        ],
+        area_questions=[question_figures(question, stored, disclosure) for question in questions.about(area.code)],
+    )
+
+
+def recommendation_summary(recommendation, questions, rankings, stored, disclosure, excerpts):
+    code = recommendation.code
+    by_audience = {
+        audience: [question_figures(question, stored, disclosure) for question in questions.about(code, audience)]
+        + [
+            ranking_item_figures(ranking, code, stored, disclosure)
+            for ranking in rankings
+            if ranking.audience == audience and any(choice.value == code for choice in ranking.choices.all())
+        ]
+        for audience in Audience.values
+    }
+    gap = divergence(by_audience[Audience.MEMBER_STATE], by_audience[Audience.CIVIL_SOCIETY])
+    return RecommendationSummary(
+        code=code,
+        text=recommendation.text,
+        member_states=by_audience[Audience.MEMBER_STATE],
+        civil_society=by_audience[Audience.CIVIL_SOCIETY],
+        divergence=gap,
+        divergence_flag=gap is not None and gap >= DIVERGENCE_FLAG,
+        excerpts=excerpts.get(recommendation.code, []),
+    )
+
+
+def question_figures(question: Question, stored: StoredFigures, disclosure: Disclosure) -> QuestionFigures:
+    """Return the figures of one question; all None when its cell is small and the summary shared."""
+    respondents = stored.respondents(question.audience, question.code)
+    hidden = disclosure.hides(respondents)
+    row = stored.get(question.audience, question.code)
+    return QuestionFigures(
+        code=question.code,
+        text=question.text,
+        type=question.type,
+        audience=question.audience,
+        respondents=None if hidden else respondents,
+        choices=[choice_figure(question, choice, stored, hidden) for choice in question.choices.all()],
+        mean=shown(row, "mean", hidden),
+        median=shown(row, "median", hidden),
+        suppressed=disclosure.is_small(respondents),
+    )
+
+
+def choice_figure(question: Question, choice, stored: StoredFigures, hidden: bool) -> ChoiceFigure:
+    row = stored.get(question.audience, question.code, choice.value)
+    return ChoiceFigure(
+        value=choice.value,
+        label=choice.label,
+        count=None if hidden else (row.count if row else 0),
+        share=shown(row, "share", hidden),
+        mean_rank=shown(row, "mean_rank", hidden),
+        first_place_share=shown(row, "first_place_share", hidden),
+    )
+
+
+def ranking_item_figures(question: Question, item: str, stored, disclosure) -> QuestionFigures:
+    """Return where one recommendation stands in its area's ranking: mean rank and first-place share."""
+    respondents = stored.respondents(question.audience, question.code)
+    hidden = disclosure.hides(respondents)
+    row = stored.get(question.audience, question.code, item)
+    return QuestionFigures(
+        code=question.code,
+        text=question.text,
+        type=question.type,
+        audience=question.audience,
+        respondents=None if hidden else respondents,
+        mean_rank=shown(row, "mean_rank", hidden),
+        first_place_share=shown(row, "first_place_share", hidden),
+        suppressed=disclosure.is_small(respondents),
+    )
+
+
+def shown(row, name: str, hidden: bool) -> float | None:
+    return None if hidden or row is None else getattr(row, name)
+
+
+def divergence(member_states: list[QuestionFigures], civil_society: list[QuestionFigures]) -> float | None:
+    """Return how far apart the audiences' mean ratings of a recommendation are (see the module docstring)."""
+    ms_mean, cso_mean = first_scale_mean(member_states), first_scale_mean(civil_society)
+    if ms_mean is None or cso_mean is None:
+        return None
+    # Rounded so that ratings a whole point apart are 1.0, not 0.9999999999999998.
+    return round(abs(ms_mean - cso_mean), 6)
+
+
+def first_scale_mean(figures: list[QuestionFigures]) -> float | None:
+    return next((figure.mean for figure in figures if figure.type == Question.Type.SCALE), None)
+
+
+def excerpts_by_reference(consultation, states, countries, stored, disclosure) -> dict[str, list[Excerpt]]:
+    """Return the publishable long-text answers in the grouping, by recommendation code."""
+    excerpts = defaultdict(list)
+    for row in publishable_texts(consultation, states, countries, EXCERPTS_PER_QUESTION):
+        anonymous = row["publication"] == Publication.ANONYMOUS
+        if anonymous and disclosure.hides(stored.audience_respondents(row["audience"])):
+            continue
+        attribution = "" if anonymous else row["state"] or row["organisation"]
+        excerpts[row["question__reference"]].append(Excerpt(row["question__code"], row["text"], attribution))
+    return excerpts
+
+
+def summary_coverage(consultation, states, countries) -> CoverageFigures:
+    by_subregion = states_by_subregion(consultation, states)
+    return CoverageFigures(
+        states_invited=sum(row[1] for row in by_subregion),
+        states_answered=sum(row[2] for row in by_subregion),
+        states_submitted=sum(row[3] for row in by_subregion),
+        by_subregion=by_subregion,
+        civil_society_by_country=civil_society_by_country(consultation, countries),
+    )

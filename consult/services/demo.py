@@ -21,6 +21,7 @@ from ..models import (
     RegionalGrouping,
 )
 from .accounts import secretariat_group
+from .aggregation import aggregates_rebuild
 from .demo_responses import demo_responses_generate
 from .papers import position_paper_import
 from .questions import questions_generate
@@ -58,6 +59,7 @@ def demo_setup() -> DemoResult:
     accounts = demo_accounts()
     # France and Senegal are left to the demo's focal points, to answer through the site.
     lines.append(demo_responses_generate(consultation=consultation, exclude_iso3=["FRA", "SEN"]).summary())
+    lines.append(f"Aggregates: {aggregates_rebuild(consultation=consultation)} figures counted.")
     return DemoResult(consultation=consultation, accounts=accounts, lines=lines)
 
 

@@ -21,6 +21,7 @@ from surveys.services import response_missing, response_submit, saved_since_subm
 
 from ..models import Audience, FocalPoint, Position, PositionEvent
 from ..permissions import acts_for, focal_point_role
+from ..tasks import aggregates_refresh_enqueue
 from .accounts import is_secretariat
 from .deadlines import is_accepting
 
@@ -123,6 +124,7 @@ def position_reopen(*, position: Position, actor, reason: str) -> Position:
         refuse_unless(may_reopen(actor, position), _("Only the secretariat can reopen a submitted position."))
         refuse_unless(position.status == Status.SUBMITTED, _("Only a submitted position can be reopened."))
         refuse_unless(reason.strip(), _("Give the reason for reopening: it is recorded."))
+        aggregates_refresh_enqueue(position.consultation_id)
         return step(position, actor, Action.REOPENED, status=Status.REOPENED, comment=reason.strip())
 
 

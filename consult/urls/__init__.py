@@ -1,6 +1,6 @@
 """The site's URLs, one module per part of the site, all in the `consult` namespace."""
 
-from . import answering, consultations, coverage, invitations, registration, workflow
+from . import answering, consultations, coverage, exports, invitations, registration, reports, workflow
 
 app_name = "consult"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     *invitations.urlpatterns,
     *registration.urlpatterns,
     *coverage.urlpatterns,
+    *exports.urlpatterns,
+    *reports.urlpatterns,
 ]

@@ -1,0 +1,165 @@
+"""The reads behind a regional summary: stored figures, consensus, coverage, publishable texts.
+
+Nothing here counts answers one by one: the aggregation service has stored the figures, and
+each read is one query however many responses there are.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+from django_countries import countries as all_countries
+
+from surveys.models import Answer, Question, Response
+
+from ..models import Aggregate, Audience, FocalPoint, Invitation, Position, Publication, RegionalGrouping
+
+PUBLISHABLE = (Publication.ATTRIBUTED, Publication.ANONYMOUS)
+SUPPORT_VALUES = ("support", "support_with_reservations")
+MAJORITY = 0.5
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What a summary may show: cells under the threshold are hidden, unless internal (then marked)."""
+
+    threshold: int
+    internal: bool
+
+    def is_small(self, respondents: int) -> bool:
+        return respondents < self.threshold
+
+    def hides(self, respondents: int) -> bool:
+        return self.is_small(respondents) and not self.internal
+
+
+@dataclass
+class StoredFigures:
+    """The aggregate rows of one grouping (or the world), by audience, question code and choice value."""
+
+    rows: dict[tuple[str, str, str], Aggregate]
+    computed_at: datetime | None
+
+    def get(self, audience: str, code: str, value: str = "") -> Aggregate | None:
+        return self.rows.get((audience, code, value))
+
+    def respondents(self, audience: str, code: str) -> int:
+        row = self.get(audience, code)
+        return row.respondents if row else 0
+
+    def audience_respondents(self, audience: str) -> int:
+        """Return how many of the audience answered anything in the grouping (its busiest question)."""
+        return max((row.respondents for key, row in self.rows.items() if key[0] == audience), default=0)
+
+
+def stored_figures(consultation, grouping=None) -> StoredFigures:
+    """Return the consultation's stored figures for the grouping (None: the world), in one query."""
+    rows = Aggregate.objects.filter(consultation=consultation, grouping=grouping)
+    by_key = {(row.audience, row.question_code, row.choice_value): row for row in rows}
+    computed_at = max((row.computed_at for row in by_key.values()), default=None)
+    return StoredFigures(by_key, computed_at)
+
+
+def current_questions(consultation) -> list[Question]:
+    """Return the current questions of both audiences, in survey order, each with `audience` and its choices."""
+    questions = Question.objects.filter(survey__questionnaire__consultation=consultation, is_current=True)
+    questions = questions.annotate(audience=F("survey__questionnaire__audience")).prefetch_related("choices")
+    return list(questions.order_by("survey__questionnaire__audience", "order", "code"))
+
+
+def is_support_question(question: Question) -> bool:
+    """Tell whether the question asks a member state whether it supports something."""
+    values = {choice.value for choice in question.choices.all()}
+    return question.audience == Audience.MEMBER_STATE and question.type != Question.Type.RANKING and "support" in values
+
+
+def consensus_ranking(consultation, support_codes: dict[str, str], threshold: int) -> list[tuple[str, float]]:
+    """Return (recommendation code, breadth of support), broadest first.
+
+    Breadth is the share of UN M49 regions in which at least half of the member states that
+    answered support the recommendation (with or without reservations); a region with fewer
+    respondents than the threshold counts as not showing support. Ties go to the higher
+    support share worldwide.
+    """
+    regions = RegionalGrouping.objects.filter(kind=RegionalGrouping.Kind.M49_REGION).count()
+    rows = support_rows(consultation, list(support_codes.values()))
+    ranking = []
+    for recommendation, code in support_codes.items():
+        regional = [figures for (grouping_id, row_code), figures in rows.items() if row_code == code and grouping_id]
+        supported = sum(1 for respondents, share in regional if respondents >= max(threshold, 1) and share >= MAJORITY)
+        world = rows.get((None, code), (0, 0.0))[1]
+        ranking.append((recommendation, supported / regions if regions else 0.0, world))
+    ranking.sort(key=lambda entry: (-entry[1], -entry[2]))
+    return [(recommendation, breadth) for recommendation, breadth, _world in ranking]
+
+
+def support_rows(consultation, codes: list[str]) -> dict[tuple[int | None, str], tuple[int, float]]:
+    """Return (respondents, support share) of member states by (grouping, question code): world and M49 regions."""
+    rows = Aggregate.objects.filter(
+        Q(grouping__isnull=True) | Q(grouping__kind=RegionalGrouping.Kind.M49_REGION),
+        consultation=consultation,
+        audience=Audience.MEMBER_STATE,
+        question_code__in=codes,
+        choice_value__in=SUPPORT_VALUES,
+    ).values_list("grouping_id", "question_code", "respondents", "count")
+    supporters: dict[tuple[int | None, str], tuple[int, int]] = {}
+    for grouping_id, code, respondents, count in rows:
+        previous = supporters.get((grouping_id, code), (respondents, 0))[1]
+        supporters[(grouping_id, code)] = (respondents, previous + count)
+    return {key: (respondents, count / respondents) for key, (respondents, count) in supporters.items() if respondents}
+
+
+def publishable_texts(consultation, states, countries, per_question: int):
+    """Return the first long-text answers to each current question whose respondents allowed publication.
+
+    Only submitted responses, never a confidential one; in the states and countries given
+    (countries None: anywhere). Rows hold the text, the question, audience, publication and
+    the respondent's name.
+    """
+    answers = Answer.objects.filter(
+        response__position__consultation=consultation,
+        response__position__publication__in=PUBLISHABLE,
+        response__status=Response.Status.SUBMITTED,
+        question__is_current=True,
+        question__type=Question.Type.LONG_TEXT,
+    ).exclude(text="")
+    if countries is not None:
+        answers = answers.filter(
+            Q(response__position__member_state__in=states) | Q(response__position__organisation__country__in=countries)
+        )
+    place = Window(RowNumber(), partition_by=[F("question_id")], order_by=[F("response__submitted_at"), F("pk")])
+    rows = answers.annotate(place=place).filter(place__lte=per_question).values(
+        "question__reference", "question__code", "question__order", "text", "place",
+        audience=F("response__position__audience"), publication=F("response__position__publication"),
+        state=F("response__position__member_state__name"), organisation=F("response__position__organisation__name"),
+    )
+    return sorted(rows, key=lambda row: (row["audience"], row["question__order"], row["place"]))
+
+
+def states_by_subregion(consultation, states) -> list[tuple[str, int, int, int]]:
+    """Return (sub-region, states invited, answered, submitted) for the states given, by sub-region name.
+
+    Invited: a focal point, an invitation not revoked, or a position. Answered: a position.
+    Submitted: a position submitted (not reopened).
+    """
+    position = Position.objects.filter(consultation=consultation, member_state=OuterRef("pk"))
+    invitation = Invitation.objects.filter(member_state=OuterRef("pk"), revoked_at__isnull=True)
+    focal_point = FocalPoint.objects.filter(member_state=OuterRef("pk"))
+    rows = states.order_by("subregion__name").values_list("subregion__name").annotate(
+        invited=Count("pk", filter=Q(Exists(position)) | Q(Exists(invitation)) | Q(Exists(focal_point))),
+        answered=Count("pk", filter=Q(Exists(position))),
+        submitted=Count("pk", filter=Q(Exists(position.filter(status=Position.Status.SUBMITTED)))),
+    )
+    return [tuple(row) for row in rows]
+
+
+def civil_society_by_country(consultation, countries) -> list[tuple[str, int]]:
+    """Return (country name, submitted civil society responses), by name; in the countries given, if any."""
+    responses = Position.objects.filter(
+        consultation=consultation, audience=Audience.CIVIL_SOCIETY, response__status=Response.Status.SUBMITTED
+    )
+    if countries is not None:
+        responses = responses.filter(organisation__country__in=countries)
+    rows = responses.order_by().values_list("organisation__country").annotate(total=Count("pk"))
+    return sorted((str(all_countries.name(code)) or code, total) for code, total in rows)

@@ -1,0 +1,235 @@
+"""Exports of the raw submitted answers: one row per submitted response, one column per question code.
+
+Positions are read with a server-side cursor and their answers fetched one chunk of responses at
+a time, so memory stays flat however many responses there are. Every cell and header is made
+safe to open in a spreadsheet: text a spreadsheet would run as a formula gets a leading
+apostrophe (OWASP's advice on CSV injection); numbers stay numbers.
+"""
+
+import csv
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import reduce
+from itertools import batched
+
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from django_countries import countries as all_countries
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from surveys.models import Answer, Question, Response
+from surveys.selectors import plain_number
+
+from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
+from ..selectors.coverage import countries_of
+
+CHUNK = 500
+RESPONDENT_COLUMNS = [
+    "respondent", "country", "region", "sub-region", "audience", "publication", "submitted_at", "receipt_number",
+]
+POSITION_FIELDS = [
+    "response_key", "audience", "publication", "submitted_at", "receipt_number",
+    "member_state__name", "member_state__iso3", "member_state__region__name", "member_state__subregion__name",
+    "organisation__name", "organisation__country",
+]
+# What a spreadsheet may read as the start of a formula, full-width forms included.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Blanks and invisible characters a spreadsheet may skip before reading a formula.
+LEADING_BLANKS = re.compile(r"^[\s\x00-\x1f\u200b-\u200d\u2060\ufeff]+")
+INTEGER = re.compile(r"-?\d{1,15}")
+XLSX_CELL_LIMIT = 32767
+BOM = "\ufeff"
+# Responses are matched to their answers by their id as the database writes it: making a UUID
+# object for each of a million answer rows would cost a fifth of the export's time.
+RESPONSE_KEY = Cast("response_id", CharField())
+
+
+def responses_export_csv(
+    *, consultation: Consultation, audience: str | None = None, grouping: RegionalGrouping | None = None,
+    states: QuerySet | None = None, stream,
+) -> int:
+    """Write the submitted responses as CSV (UTF-8 with a BOM) to the text stream; return the row count."""
+    lines = responses_csv_lines(consultation=consultation, audience=audience, grouping=grouping, states=states)
+    rows = 0
+    for rows, line in enumerate(lines):  # The header is line 0: the last index is the number of rows.
+        stream.write(line)
+    return rows
+
+
+def responses_csv_lines(
+    *, consultation: Consultation, audience: str | None = None, grouping: RegionalGrouping | None = None,
+    states: QuerySet | None = None,
+) -> Iterator[str]:
+    """Yield the CSV export line by line, the header first, for a streaming response."""
+    writer = csv.writer(LineBuffer(), quoting=csv.QUOTE_STRINGS)
+    codes = question_codes(consultation, audience)
+    yield BOM + writer.writerow(csv_row([*RESPONDENT_COLUMNS, *codes]))
+    for row in response_rows(consultation, audience, export_states(grouping, states), codes):
+        yield writer.writerow(csv_row(row))
+
+
+def csv_row(row: list) -> list:
+    """Return the row safe for a CSV file: no formula, times as ISO 8601 text."""
+    return [spreadsheet_safe(value.isoformat() if isinstance(value, datetime) else value) for value in row]
+
+
+class LineBuffer:
+    """A file that hands back what is written to it, so csv.writer can feed a generator."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def responses_export_xlsx(
+    *, consultation: Consultation, audience: str | None = None, grouping: RegionalGrouping | None = None,
+    states: QuerySet | None = None, path,
+) -> int:
+    """Write the submitted responses as an XLSX workbook to the path (or binary file); return the row count."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Responses")
+    sheet.freeze_panes = "B2"
+    codes = question_codes(consultation, audience)
+    sheet.append(xlsx_row([*RESPONDENT_COLUMNS, *codes]))
+    rows = 0
+    for rows, row in enumerate(response_rows(consultation, audience, export_states(grouping, states), codes), 1):
+        sheet.append(xlsx_row(row))
+    workbook.save(path)
+    return rows
+
+
+def xlsx_row(row: list) -> list:
+    """Return the row safe for a workbook: no formula, no character XML forbids, no cell over Excel's limit."""
+    return [xlsx_value(value) for value in row]
+
+
+def xlsx_value(value):
+    if isinstance(value, str):
+        return spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value)[: XLSX_CELL_LIMIT - 1])
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones; the times are UTC.
+    return value
+
+
+def spreadsheet_safe(value):
+    """Return the value so that no spreadsheet runs it: text that could start a formula gets a leading apostrophe."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) or LEADING_BLANKS.sub("", value, count=1).startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_states(grouping: RegionalGrouping | None, states: QuerySet | None) -> QuerySet | None:
+    """Return the states to export (and whose countries' organisations to export), or None for all."""
+    if grouping is None:
+        return states
+    members = MemberState.objects.filter(groupings=grouping)
+    return members if states is None else members.filter(pk__in=states.values("pk"))
+
+
+def question_codes(consultation: Consultation, audience: str | None) -> list[str]:
+    """Return the current question codes of the audience's questionnaire, or of both, in questionnaire order."""
+    audiences = [audience] if audience else [Audience.MEMBER_STATE, Audience.CIVIL_SOCIETY]
+    return reduce(codes_union, (survey_codes(consultation, each) for each in audiences))
+
+
+def survey_codes(consultation: Consultation, audience: str) -> list[str]:
+    questions = Question.objects.filter(
+        survey__questionnaire__consultation=consultation, survey__questionnaire__audience=audience, is_current=True
+    )
+    return list(questions.order_by("section__order", "section__code", "order", "code").values_list("code", flat=True))
+
+
+def codes_union(first: list[str], second: list[str]) -> list[str]:
+    """Return the codes of both lists once: the first's order, each code only the second has put
+    just before the next code the two share (so "1.1-importance" lands before "1-ranking")."""
+    shared, result, pending = set(first), list(first), []
+    for code in second:
+        if code not in shared:
+            pending.append(code)
+            continue
+        at = result.index(code)
+        result[at:at] = pending
+        pending = []
+    return result + pending
+
+
+def response_rows(consultation, audience, states, codes) -> Iterator[list]:
+    """Yield one row per submitted response: the respondent's columns, then one value per code."""
+    places = country_places()
+    positions = submitted_positions(consultation, audience, states).iterator(chunk_size=CHUNK)
+    for chunk in batched(positions, CHUNK):
+        answers = chunk_answers([position.response_key for position in chunk], codes)
+        for position in chunk:
+            values = answers.get(position.response_key, {})
+            yield [*respondent_cells(position, places), *(values.get(code) for code in codes)]
+
+
+def submitted_positions(consultation, audience, states) -> QuerySet:
+    """Return the submitted positions to export, member states first, by name."""
+    # A reopened position is being changed: its answers are not an official position until resubmitted.
+    positions = Position.objects.filter(
+        consultation=consultation, status=Position.Status.SUBMITTED, response__status=Response.Status.SUBMITTED
+    )
+    if audience:
+        positions = positions.filter(audience=audience)
+    if states is not None:
+        positions = positions.filter(Q(member_state__in=states) | Q(organisation__country__in=countries_of(states)))
+    # "member_state" sorts after "civil_society": descending puts the states first.
+    ordered = positions.order_by("-audience", "member_state__name", "organisation__name", "pk")
+    return ordered.annotate(response_key=RESPONSE_KEY).values_list(*POSITION_FIELDS, named=True)
+
+
+def country_places() -> dict[str, tuple[str, str]]:
+    """Return the region and sub-region of each country by ISO alpha-2, to place organisations."""
+    states = MemberState.objects.values_list("iso3", "region__name", "subregion__name")
+    return {all_countries.alpha2(iso3): (region, subregion) for iso3, region, subregion in states}
+
+
+def respondent_cells(position, places) -> list:
+    if position.member_state__iso3:
+        name, country = position.member_state__name, position.member_state__iso3
+        region, subregion = position.member_state__region__name, position.member_state__subregion__name
+    else:
+        name, country = position.organisation__name, position.organisation__country
+        region, subregion = places.get(country, ("", ""))
+    submitted_at = position.submitted_at.astimezone(UTC) if position.submitted_at else None
+    return [name, country, region, subregion, position.audience, position.publication, submitted_at,
+            position.receipt_number or ""]
+
+
+def chunk_answers(response_keys: list[str], codes: list[str]) -> dict:
+    """Return {response key: {code: value}} for the responses, read in one query."""
+    rows = (
+        Answer.objects.filter(response_id__in=response_keys, question__code__in=codes)
+        .annotate(response_key=RESPONSE_KEY)
+        .order_by("question__version", "rank", "choice__order", "pk")
+        .values_list("response_key", "question_id", "question__code", "question__type", "choice__value", "number", "text")
+    )
+    parts: dict = {}
+    for key, question_id, code, kind, choice, number, text in rows.iterator(chunk_size=CHUNK * 20):
+        answered = parts.setdefault(key, {})
+        # Versions come in order: answers to a later version of the question replace earlier ones.
+        if code not in answered or answered[code][0] != question_id:
+            answered[code] = (question_id, kind, [])
+        answered[code][2].append(choice if choice is not None else number if number is not None else text)
+    return {
+        key: {code: answer_value(kind, items) for code, (_, kind, items) in answered.items()}
+        for key, answered in parts.items()
+    }
+
+
+def answer_value(kind: str, items: list):
+    """Return one answer as a cell: values joined for several choices, "a > b" for a ranking, numbers as numbers."""
+    if kind == Question.Type.RANKING:
+        return " > ".join(items)
+    if kind == Question.Type.MULTIPLE_CHOICE:
+        return "; ".join(items)
+    value = items[0]
+    if kind == Question.Type.NUMBER and value is not None:
+        return plain_number(value)
+    if kind == Question.Type.SCALE and isinstance(value, str) and INTEGER.fullmatch(value):
+        return int(value)
+    return value

@@ -1,0 +1,111 @@
+"""Build requested reports into files, on the workers: request, build, retry, publish."""
+
+import logging
+
+from celery import group
+from django.core.files.base import ContentFile
+from django.db import OperationalError, transaction
+from django.utils import timezone, translation
+
+from consult.models import Report
+from consult.selectors.summaries import regional_summary
+
+from .docx import render_docx
+from .html import render_html
+from .pdf import render_pdf
+from .xlsx import render_xlsx
+
+logger = logging.getLogger(__name__)
+
+RENDERERS = {
+    Report.Format.HTML: render_html,
+    Report.Format.DOCX: render_docx,
+    Report.Format.PDF: render_pdf,
+    Report.Format.XLSX: render_xlsx,
+}
+SUMMARY_FORMATS = list(RENDERERS)
+
+
+def reports_request(*, consultation, groupings, formats, language, actor) -> list[Report]:
+    """Create a report per grouping (None: the world) and format; enqueue their building once committed."""
+    with transaction.atomic():
+        reports = Report.objects.bulk_create(
+            Report(consultation=consultation, grouping=grouping, format=format, language=language, requested_by=actor)
+            for grouping in groupings
+            for format in formats
+        )
+        reports_enqueue(reports)
+    return reports
+
+
+def reports_enqueue(reports: list[Report]) -> None:
+    """Enqueue one build task per report, as a group, when the current transaction commits."""
+    from consult.tasks_reports import report_build_task  # The task module imports this one.
+
+    tasks = group(report_build_task.si(str(report.pk)) for report in reports)
+    transaction.on_commit(tasks.apply_async)
+
+
+def report_build(*, report: Report) -> Report:
+    """Build the report's file from the stored aggregates; mark it done, or failed with the error.
+
+    A lost database connection is raised for the task to retry; any other error fails the
+    report, with its message shown on the reports page.
+    """
+    report_progress(report, status=Report.Status.RUNNING, progress=10, error="")
+    try:
+        with translation.override(report.language):  # The summary names the world in the report's language.
+            summary = regional_summary(report.consultation, report.grouping, internal=False)
+        report_progress(report, progress=40)
+        content = RENDERERS[report.format](summary, language=report.language)
+    except OperationalError:
+        raise
+    except Exception as error:
+        logger.exception("Report %s failed", report.pk)
+        return report_fail(report=report, error=f"{type(error).__name__}: {error}")
+    report_progress(report, progress=80)
+    return report_store(report, content, summary.data_cutoff)
+
+
+def report_progress(report: Report, **changes) -> None:
+    """Record the report's progress at once, outside any transaction, so the page polling it sees it."""
+    for name, value in changes.items():
+        setattr(report, name, value)
+    Report.objects.filter(pk=report.pk).update(**changes)
+
+
+def report_store(report: Report, content: bytes, data_cutoff) -> Report:
+    """Save the file under a new name, then point the report at it: a file is offered only once whole."""
+    previous = report.file.name
+    report.file.save(report_filename(report), ContentFile(content), save=False)
+    report_progress(
+        report, file=report.file.name, status=Report.Status.DONE, progress=100, data_cutoff=data_cutoff,
+        finished_at=timezone.now(), error="",
+    )
+    if previous and previous != report.file.name:
+        report.file.storage.delete(previous)
+    return report
+
+
+def report_fail(*, report: Report, error: str) -> Report:
+    report_progress(report, status=Report.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    return report
+
+
+def report_filename(report: Report) -> str:
+    grouping = report.grouping.code if report.grouping else "world"
+    return f"{report.consultation.slug}-{grouping}-{report.language}.{report.format}"
+
+
+def report_retry(*, report: Report) -> Report:
+    """Put a failed report back in the queue."""
+    with transaction.atomic():
+        report_progress(report, status=Report.Status.PENDING, progress=0, error="", finished_at=None)
+        reports_enqueue([report])
+    return report
+
+
+def report_publish(*, report: Report, published: bool) -> Report:
+    """Publish a built report (readable without an account), or withdraw it."""
+    report_progress(report, is_published=published)
+    return report
