@@ -19,12 +19,14 @@ from ..models import (
     MemberState,
     RegionalCoordinator,
     RegionalGrouping,
+    Report,
 )
 from .accounts import secretariat_group
 from .aggregation import aggregates_rebuild
 from .demo_responses import demo_responses_generate
 from .papers import position_paper_import
 from .questions import questions_generate
+from .reports.build import reports_request
 from .stakeholders import groupings_import_csv, member_states_load
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -60,7 +62,21 @@ def demo_setup() -> DemoResult:
     # France and Senegal are left to the demo's focal points, to answer through the site.
     lines.append(demo_responses_generate(consultation=consultation, exclude_iso3=["FRA", "SEN"]).summary())
     lines.append(f"Aggregates: {aggregates_rebuild(consultation=consultation)} figures counted.")
+    lines.append(demo_reports(consultation))
     return DemoResult(consultation=consultation, accounts=accounts, lines=lines)
+
+
+def demo_reports(consultation) -> str:
+    """Build the world's and each UN M49 region's summary once, as a web page and a spreadsheet."""
+    if consultation.reports.exists():
+        return "Reports: already built (build more on the Reports page)."
+    regions = [None, *RegionalGrouping.objects.filter(kind=RegionalGrouping.Kind.M49_REGION).order_by("name")]
+    secretariat = get_user_model().objects.get(username="secretariat")
+    reports = reports_request(
+        consultation=consultation, groupings=regions, formats=["html", "xlsx"], language="fr", actor=secretariat
+    )
+    Report.objects.filter(pk__in=[report.pk for report in reports], grouping=None).update(is_published=True)
+    return f"Reports: {len(reports)} built (world and {len(regions) - 1} regions; the world's published)."
 
 
 def demo_consultation() -> Consultation:
