@@ -116,6 +116,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXTENDED = True
+# Submissions within this many seconds share one recount of a consultation's figures.
+AGGREGATE_COALESCE_SECONDS = int(os.environ.get("AGGREGATE_COALESCE_SECONDS", "10"))
 # `celery -A config beat` runs these; the worker does the work.
 CELERY_BEAT_SCHEDULE = {
     "rebuild-aggregates": {"task": "consult.tasks.aggregates_rebuild_task", "schedule": 3600.0},

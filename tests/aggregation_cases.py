@@ -157,7 +157,9 @@ EXPECTED = {
     ("m49-150", MS, "1.1-support"): (3, {S: 1, SWR: 1, DNS: 1}, None, None),
     ("m49-002", MS, "1.1-support"): (2, {S: 1, DNS: 1}, None, None),
     (None, MS, "1.2-support"): (6, {S: 4, SWR: 1, DNS: 1}, None, None),
-    (None, MS, "1.1-implementation"): (6, {"implemented": 2, "in_progress": 1, "planned": 1, "not_started": 2}, None, None),
+    (None, MS, "1.1-implementation"): (
+        6, {"implemented": 2, "in_progress": 1, "planned": 1, "not_started": 2}, None, None
+    ),
     ("m49-002", MS, "1.1-implementation"): (2, {"not_started": 2}, None, None),
     (None, MS, "1.1-practices"): (3, {}, None, None),
     # 2, 1, 2, 5 (Palestine counts in the world only; the draft 5 never): mean 10/4, median (2 + 2) / 2.

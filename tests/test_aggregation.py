@@ -81,6 +81,16 @@ def test_the_number_of_statements_does_not_depend_on_the_number_of_responses(db)
     assert stored(consultation, None, CSO, "1.1-importance").respondents == 30
 
 
+def test_organisations_count_in_the_world_when_no_member_state_is_loaded(db):
+    consultation = make_open_consultation(areas=1, recommendations=2)
+    add_organisation_responses(consultation, 2)
+
+    aggregates_rebuild(consultation=consultation)
+
+    assert stored(consultation, None, CSO, "1.1-importance").respondents == 2
+    assert not Aggregate.objects.filter(consultation=consultation, grouping__isnull=False).exists()
+
+
 def test_the_summary_reads_in_a_fixed_number_of_queries(db):
     built = built_and_counted()
     europe = built.groupings["m49-150"]
@@ -115,7 +125,7 @@ def test_ranking_figures_come_per_item_and_per_recommendation(db):
     ranking = next(figure for figure in area_questions if figure.code == "1-ranking" and figure.audience == MS)
     item = next(figure for figure in recommendation(summary, "1.1").member_states if figure.code == "1-ranking")
 
-    items = [(choice.value, round(choice.mean_rank, 4), round(choice.first_place_share, 4)) for choice in ranking.choices]
+    items = [(item.value, round(item.mean_rank, 4), round(item.first_place_share, 4)) for item in ranking.choices]
     assert items == [("1.1", 1.3333, 0.6667), ("1.2", 2.0, 0.3333), ("1.3", 2.6667, 0.0)]
     assert (item.respondents, round(item.mean_rank, 4), round(item.first_place_share, 4)) == (3, 1.3333, 0.6667)
 

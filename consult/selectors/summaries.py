@@ -221,7 +221,7 @@ def recommendation_summary(recommendation, questions, rankings, stored, disclosu
         civil_society=by_audience[Audience.CIVIL_SOCIETY],
         divergence=gap,
         divergence_flag=gap is not None and gap >= DIVERGENCE_FLAG,
-        excerpts=excerpts.get(recommendation.code, []),
+        excerpts=excerpts.get(code, []),
     )
 
 

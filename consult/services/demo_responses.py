@@ -8,6 +8,7 @@ that the summaries show regional differences and divergence between governments 
 society, as real consultations do. The same seed gives the same responses.
 """
 
+import itertools
 import math
 import random
 from dataclasses import dataclass
@@ -177,14 +178,18 @@ def positions_build(consultation, audience, respondents, rng, leanings):
         positions.append(position_build(consultation, audience, respondent, response, status, now, rng))
     Response.objects.bulk_create(responses, batch_size=BATCH)
     Position.objects.bulk_create(positions, batch_size=BATCH)
-    answering = [Respondent(audience, region_of(respondent, regions_by_country), leanings) for respondent in respondents]
-    answers = [
+    answering = (Respondent(audience, region_of(who, regions_by_country), leanings) for who in respondents)
+    answers = (
         answer
         for response, respondent in zip(responses, answering)
         for answer in answers_build(response, questions, survey, rng, respondent)
-    ]
-    Answer.objects.bulk_create(answers, batch_size=BATCH)
-    return len(positions), len(answers)
+    )
+    written = 0
+    # Written batch by batch as they are drawn: memory stays flat for a hundred thousand responses.
+    for batch in itertools.batched(answers, BATCH):
+        Answer.objects.bulk_create(batch)
+        written += len(batch)
+    return len(positions), written
 
 
 def position_build(consultation, audience, respondent, response, status, now, rng):
