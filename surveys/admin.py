@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 
-from .models import Answer, Choice, Question, Response, Section, Survey
+from .models import Answer, Choice, Question, QuestionTranslation, Response, Section, Survey
 
 
 class SectionInline(admin.TabularInline):
@@ -79,6 +79,12 @@ class ChoiceInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and not is_answered(obj)
 
 
+class QuestionTranslationInline(admin.StackedInline):
+    model = QuestionTranslation
+    extra = 0
+    fields = ["language", "text", "help_text", "choice_labels"]
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     """Questions; one that has answers is shown read-only, since answers point at its text."""
@@ -88,7 +94,7 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["code", "text", "reference"]
     list_select_related = ["survey"]
     autocomplete_fields = ["survey", "section"]
-    inlines = [ChoiceInline]
+    inlines = [ChoiceInline, QuestionTranslationInline]
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not is_answered(obj)

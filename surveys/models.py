@@ -164,3 +164,22 @@ class ResponseSection(models.Model):
 
     def __str__(self):
         return f"{self.response_id} · {self.section.code} v{self.version}"
+
+
+class QuestionTranslation(models.Model):
+    """A question's text and choice labels in another language than its survey's.
+
+    Values stay the same, so answers given in any language are counted together.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10)
+    text = models.TextField()
+    help_text = models.TextField(blank=True)
+    choice_labels = models.JSONField(default=dict, blank=True, help_text='{"choice value": "label", ...}')
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "language"], name="one_translation_per_language")]
+
+    def __str__(self):
+        return f"{self.question} ({self.language})"

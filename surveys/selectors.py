@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from .models import Answer, Question, Response, ResponseSection, Section, Survey
+from .models import Answer, Question, QuestionTranslation, Response, ResponseSection, Section, Survey
 
 Type = Question.Type
 CHOICE_TYPES = {Type.SCALE, Type.SINGLE_CHOICE, Type.YES_NO}
@@ -42,10 +42,28 @@ def survey_sections(survey: Survey) -> list[Section]:
     return list(sections.order_by("order", "code"))
 
 
-def section_questions(section: Section) -> list[Question]:
-    """Return the section's current questions in order, with their choices."""
+def section_questions(section: Section, language: str | None = None) -> list[Question]:
+    """Return the section's current questions in order, with their choices.
+
+    With a language, a question that has a translation in it carries the translated text
+    and choice labels (in memory only; values are unchanged).
+    """
     questions = section.questions.filter(is_current=True).prefetch_related("choices")
-    return list(questions.order_by("order", "code"))
+    questions = list(questions.order_by("order", "code"))
+    if language and language != section.survey.language:
+        questions_translate(questions, language)
+    return questions
+
+
+def questions_translate(questions: list[Question], language: str) -> None:
+    translations = QuestionTranslation.objects.filter(question__in=questions, language=language)
+    by_question = {translation.question_id: translation for translation in translations}
+    for question in questions:
+        translation = by_question.get(question.pk)
+        if translation:
+            question.text, question.help_text = translation.text, translation.help_text or question.help_text
+            for choice in question.choices.all():
+                choice.label = translation.choice_labels.get(choice.value, choice.label)
 
 
 def response_values(response: Response, questions: list[Question]) -> dict[str, object]:

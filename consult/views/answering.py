@@ -13,7 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
 from surveys.forms import form_data, section_form, short_label
 from surveys.selectors import response_values, section_progress, section_questions
@@ -149,7 +149,8 @@ def position_section(request, position_id, code):
     section = next((section for section in sections if section.code == code), None)
     if section is None:
         raise Http404
-    questions = section_questions(section)
+    # Content shows in the person's language where the secretariat has translated it.
+    questions = section_questions(section, language=get_language().split("-")[0])
     page = SectionPage(request, position, section, questions, sections)
     if request.method == "POST":
         return page.save()
