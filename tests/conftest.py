@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from consult.models import CivilSocietyRepresentative, FocalPoint, RegionalCoordinator
 from consult.services.accounts import secretariat_group
@@ -21,6 +22,14 @@ def pytest_configure(config):
         raise pytest.UsageError("The tests run on Redis: set REDIS_URL=redis://127.0.0.1:6379/0.")
     # Hashing passwords the production way costs a third of a second per person made.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_interface():
+    """Start every test in English: a request in another language leaves it active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
