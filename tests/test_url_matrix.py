@@ -55,6 +55,7 @@ RULES = {
     "consult:coverage": [("slug", only("officer", "coordinator_africa"))],
     "consult:responses-export": [("export", only("officer", "coordinator_africa"))],
     "consult:deadline-extend": [("slug", SECRETARIAT)],
+    "consult:dashboard": [("slug", SECRETARIAT)],
     "consult:my-consultations": [("none", LOGGED_IN_ONLY)],
     # Someone who answers for nobody is sent back to their consultations with a message.
     "consult:position-start": [("slug", LOGGED_IN_ONLY)],

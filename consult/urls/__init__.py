@@ -1,6 +1,6 @@
 """The site's URLs, one module per part of the site, all in the `consult` namespace."""
 
-from . import answering, consultations, coverage, exports, invitations, registration, reports, workflow
+from . import answering, consultations, coverage, dashboard, exports, invitations, registration, reports, workflow
 
 app_name = "consult"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     *invitations.urlpatterns,
     *registration.urlpatterns,
     *coverage.urlpatterns,
+    *dashboard.urlpatterns,
     *exports.urlpatterns,
     *reports.urlpatterns,
 ]
