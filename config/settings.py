@@ -112,6 +112,16 @@ else:
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then dies whole (machine lost, SIGKILL of the main process) stays
+# unacknowledged in Redis and is delivered again this many seconds after it was taken. It must be
+# longer than the longest build, or a running build would be delivered a second time. Workers look
+# for such tasks every 10 s (or every visibility timeout, if shorter: the tests set a few seconds).
+REDIS_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": REDIS_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": min(10, REDIS_VISIBILITY_TIMEOUT),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -33,17 +33,27 @@ def wait_until_ready(hostname, process, timeout=60):
 
 
 @contextmanager
-def running_worker(database):
+def running_worker(database, **options):
+    with worker_process(database, **options) as (process, hostname):
+        yield hostname
+
+
+@contextmanager
+def worker_process(database, *, queues=None, env=None):
+    """Start a worker (consuming only `queues` if given) and yield (its process, its hostname), once ready."""
     hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    env = {**os.environ, "DATABASE_URL": database_url(database), "CONN_MAX_AGE": "0"}
+    env = {**os.environ, "DATABASE_URL": database_url(database), "CONN_MAX_AGE": "0", **(env or {})}
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
                "--loglevel=WARNING", "--without-gossip", "--without-mingle", "-n", hostname]
+    if queues:
+        command += ["-Q", ",".join(queues)]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         wait_until_ready(hostname, process)
-        yield hostname
+        yield process, hostname
     finally:
-        process.send_signal(signal.SIGTERM)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -4,13 +4,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Report
-from ..services.reports.build import SUMMARY_FORMATS
+from ..services.reports.build import EXPORT_FORMATS, SUMMARY_FORMATS
 
 WORLD = "world"
 
 
 class ReportBuildForm(forms.Form):
-    """Choose the regions (or all of them), the formats and the language of summaries to build."""
+    """Choose the regions (or all of them), the formats and the language of summaries to build.
+
+    The raw answers (CSV, XLSX) can be chosen too: exported on the workers, per region; not chosen at first.
+    """
 
     all_regions = forms.BooleanField(label=_("The world and every region and grouping"), required=False)
     regions = forms.MultipleChoiceField(
@@ -18,7 +21,7 @@ class ReportBuildForm(forms.Form):
     )
     formats = forms.MultipleChoiceField(
         label=_("Formats"), widget=forms.CheckboxSelectMultiple,
-        choices=[(value, Report.Format(value).label) for value in SUMMARY_FORMATS],
+        choices=[(value, Report.Format(value).label) for value in [*SUMMARY_FORMATS, *EXPORT_FORMATS]],
     )
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 

@@ -4,7 +4,7 @@ from django.db.models import Case, Value, When
 
 from ..models import Position, Publication, RegionalGrouping, Report
 from ..services.accounts import is_secretariat
-from ..services.reports.build import SUMMARY_FORMATS
+from ..services.reports.build import EXPORT_FORMATS, SUMMARY_FORMATS
 
 PUBLISHED = (Publication.ATTRIBUTED, Publication.ANONYMOUS)
 Kind = RegionalGrouping.Kind
@@ -25,8 +25,9 @@ def summary_reports(consultation):
 
 
 def reports_visible_to(user, consultation):
-    """Return the summaries the person follows: all for the secretariat, a coordinator's region's."""
-    reports = summary_reports(consultation)
+    """Return the summaries and exports the person follows: all for the secretariat, a coordinator's region's."""
+    reports = Report.objects.filter(consultation=consultation)
+    reports = reports.select_related("consultation", "grouping", "requested_by").order_by("-created_at", "format")
     if is_secretariat(user):
         return reports
     return reports.filter(grouping__in=coordinated_groupings(user))
@@ -37,10 +38,14 @@ def can_follow_reports(user) -> bool:
 
 
 def can_download_report(user, report: Report) -> bool:
-    """Anyone may download a published report; the secretariat and the region's coordinators any built one."""
+    """Anyone may download a published summary; the secretariat and the region's coordinators any built report.
+
+    A raw export is never public, even if marked published: it names respondents and holds every answer.
+    """
     if report.status != Report.Status.DONE:
         return False
-    return report.is_published or is_secretariat(user) or coordinates_grouping(user, report.grouping)
+    published = report.is_published and report.format not in EXPORT_FORMATS
+    return published or is_secretariat(user) or coordinates_grouping(user, report.grouping)
 
 
 def can_see_report(user, report: Report) -> bool:

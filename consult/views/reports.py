@@ -43,6 +43,8 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv_answers": "text/csv; charset=utf-8",
+    "xlsx_answers": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -58,9 +60,14 @@ def visible_consultation(request, slug):
 
 
 def summary_report(report_id) -> Report:
-    """Return the regional summary (the raw exports have their own pages)."""
+    """Return the regional summary (only a summary can be published; a raw export never)."""
     reports = Report.objects.select_related("consultation", "grouping").filter(format__in=SUMMARY_FORMATS)
     return get_object_or_404(reports, pk=report_id)
+
+
+def built_report(report_id) -> Report:
+    """Return the regional summary or raw export, to follow, download or build again."""
+    return get_object_or_404(Report.objects.select_related("consultation", "grouping"), pk=report_id)
 
 
 @login_required
@@ -86,7 +93,7 @@ def report_list(request, slug):
 
 
 def report_status(request, report_id):
-    report = summary_report(report_id)
+    report = built_report(report_id)
     if not can_see_report(request.user, report):
         raise Http404
     error = report.error if can_follow_reports(request.user) else ""
@@ -94,7 +101,7 @@ def report_status(request, report_id):
 
 
 def report_download(request, report_id):
-    report = summary_report(report_id)
+    report = built_report(report_id)
     if not can_download_report(request.user, report):
         return refuse(request)
     response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report_filename(report))
@@ -105,7 +112,7 @@ def report_download(request, report_id):
 @secretariat_required
 @require_POST
 def report_retry_view(request, report_id):
-    report = summary_report(report_id)
+    report = built_report(report_id)
     if report.status != Report.Status.FAILED:
         messages.error(request, _("Only a failed report can be built again."))
     else:

@@ -1,14 +1,17 @@
 """Build requested reports into files, on the workers: request, build, retry, publish."""
 
 import logging
+import tempfile
 
 from celery import group
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone, translation
 
 from consult.models import Report
 from consult.selectors.summaries import regional_summary
+from consult.services.exports import responses_export_csv, responses_export_xlsx
 
 from .docx import render_docx
 from .html import render_html
@@ -24,6 +27,9 @@ RENDERERS = {
     Report.Format.XLSX: render_xlsx,
 }
 SUMMARY_FORMATS = list(RENDERERS)
+# The raw submitted answers, exported on the workers: large exports do not hold up a web request.
+EXPORT_FORMATS = [Report.Format.CSV_ANSWERS, Report.Format.XLSX_ANSWERS]
+FILE_EXTENSIONS = {Report.Format.CSV_ANSWERS: "csv", Report.Format.XLSX_ANSWERS: "xlsx"}
 
 
 def reports_request(*, consultation, groupings, formats, language, actor) -> list[Report]:
@@ -53,6 +59,8 @@ def report_build(*, report: Report) -> Report:
     report, with its message shown on the reports page.
     """
     report_progress(report, status=Report.Status.RUNNING, progress=10, error="")
+    if report.format in EXPORT_FORMATS:
+        return report_export(report)
     try:
         with translation.override(report.language):  # The summary names the world in the report's language.
             summary = regional_summary(report.consultation, report.grouping, internal=False)
@@ -67,6 +75,30 @@ def report_build(*, report: Report) -> Report:
     return report_store(report, content, summary.data_cutoff)
 
 
+def report_export(report: Report) -> Report:
+    """Export the report's submitted answers (its audience, its grouping's states) into its file.
+
+    The export streams into a temporary file, in chunks, and is stored only once whole.
+    """
+    data_cutoff = timezone.now()  # Answers submitted after this moment may be missing from the file.
+    options = {"consultation": report.consultation, "audience": report.audience or None, "grouping": report.grouping}
+    with tempfile.TemporaryFile() as temporary:
+        try:
+            if report.format == Report.Format.CSV_ANSWERS:
+                with open(temporary.fileno(), "w", encoding="utf-8", newline="", closefd=False) as text:
+                    responses_export_csv(**options, stream=text)
+            else:
+                responses_export_xlsx(**options, path=temporary)
+        except OperationalError:
+            raise
+        except Exception as error:
+            logger.exception("Report %s failed", report.pk)
+            return report_fail(report=report, error=f"{type(error).__name__}: {error}")
+        report_progress(report, progress=80)
+        temporary.seek(0)
+        return report_store(report, File(temporary), data_cutoff)
+
+
 def report_progress(report: Report, **changes) -> None:
     """Record the report's progress at once, outside any transaction, so the page polling it sees it."""
     for name, value in changes.items():
@@ -74,10 +106,11 @@ def report_progress(report: Report, **changes) -> None:
     Report.objects.filter(pk=report.pk).update(**changes)
 
 
-def report_store(report: Report, content: bytes, data_cutoff) -> Report:
+def report_store(report: Report, content: bytes | File, data_cutoff) -> Report:
     """Save the file under a new name, then point the report at it: a file is offered only once whole."""
     previous = report.file.name
-    report.file.save(report_filename(report), ContentFile(content), save=False)
+    content = content if isinstance(content, File) else ContentFile(content)
+    report.file.save(report_filename(report), content, save=False)
     report_progress(
         report, file=report.file.name, status=Report.Status.DONE, progress=100, data_cutoff=data_cutoff,
         finished_at=timezone.now(), error="",
@@ -94,6 +127,9 @@ def report_fail(*, report: Report, error: str) -> Report:
 
 def report_filename(report: Report) -> str:
     grouping = report.grouping.code if report.grouping else "world"
+    if report.format in EXPORT_FORMATS:  # Raw answers: question codes as headers, in no language.
+        audience = f"-{report.audience}" if report.audience else ""
+        return f"{report.consultation.slug}-{grouping}{audience}-answers.{FILE_EXTENSIONS[report.format]}"
     return f"{report.consultation.slug}-{grouping}-{report.language}.{report.format}"
 
 
