@@ -1,13 +1,12 @@
 """Who may see or change what. Every view asks here; scope always comes from the object."""
 
-from django_countries import countries
-
 from .models import (
     CivilSocietyOrganisation,
     FocalPoint,
     MemberState,
     Position,
 )
+from .selectors.coverage import countries_of
 from .services.accounts import is_secretariat
 from .services.deadlines import is_accepting
 
@@ -35,7 +34,7 @@ def coordinated_states(user):
 
 def coordinated_countries(user):
     """Return the ISO alpha-2 codes of the countries of the person's regions."""
-    return {countries.alpha2(iso3) for iso3 in coordinated_states(user).values_list("iso3", flat=True)} - {""}
+    return countries_of(coordinated_states(user))
 
 
 def focal_point_role(user, member_state):
