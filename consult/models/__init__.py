@@ -1,8 +1,10 @@
+from .audit import AuditEvent
 from .consultation import Consultation, PriorityArea, Publication, Recommendation, RoundTable
 from .invitations import Invitation
 from .languages import RIGHT_TO_LEFT, Audience, Language
 from .positions import DeadlineExtension, Position, PositionEvent
 from .questions import PositionPaper, Questionnaire, QuestionTemplate
+from .reliability import OutboxTask, SubmissionKey, TaskFailure
 from .reports import Aggregate, Report, ReminderLog
 from .stakeholders import (
     CivilSocietyOrganisation,
@@ -16,6 +18,10 @@ from .stakeholders import (
 __all__ = [
     "RIGHT_TO_LEFT",
     "Aggregate",
+    "AuditEvent",
+    "OutboxTask",
+    "SubmissionKey",
+    "TaskFailure",
     "Report",
     "ReminderLog",
     "Audience",

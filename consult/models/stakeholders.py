@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +60,8 @@ class CivilSocietyOrganisation(models.Model):
         ACCREDITED = "accredited", _("Accredited")
         DECLINED = "declined", _("Declined")
 
+    # Addresses the organisation in URLs: ids that cannot be guessed or enumerated.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=300)
     country = CountryField()
     type = models.CharField(max_length=20, choices=Type.choices)
