@@ -34,8 +34,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 if not DEBUG:
-    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY to a random string of 32+ characters.")
+    # As Django's deploy check asks (security.W009): 50+ characters, 5+ different ones.
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY to a random string of 50+ characters.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DEBUG is off: set ALLOWED_HOSTS (comma-separated host names).")
 
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before the session: the middlewares below it read the database.
+    "consult.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "consult.audit_context.AuditAddressMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,8 +132,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXTENDED = True
 # Submissions within this many seconds share one recount of a consultation's figures.
 AGGREGATE_COALESCE_SECONDS = int(os.environ.get("AGGREGATE_COALESCE_SECONDS", "10"))
+# The outbox relay publishes a task whose publication failed (Redis down) after this grace, and
+# republishes one published this long ago that no worker has claimed (a task lost with Redis).
+OUTBOX_PUBLISH_GRACE_SECONDS = int(os.environ.get("OUTBOX_PUBLISH_GRACE_SECONDS", "5"))
+OUTBOX_REPUBLISH_AFTER_SECONDS = int(os.environ.get("OUTBOX_REPUBLISH_AFTER_SECONDS", "30"))
+OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "10"))
 # `celery -A config beat` runs these; the worker does the work.
 CELERY_BEAT_SCHEDULE = {
+    # A relay run not started within its own interval is dropped: the next one does the same.
+    "outbox-relay": {
+        "task": "consult.tasks.outbox_relay_task",
+        "schedule": OUTBOX_RELAY_SECONDS,
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
     "rebuild-aggregates": {"task": "consult.tasks.aggregates_rebuild_task", "schedule": 3600.0},
     "send-reminders": {"task": "consult.tasks_reminders.reminders_send_task", "schedule": 24 * 3600.0},
 }
@@ -144,11 +159,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind N trusted reverse proxies, the client is the Nth address from the end of
 # X-Forwarded-For; with none (the default) only REMOTE_ADDR is believed. The same address
-# is used for the rate limits of public forms.
+# is used for the rate limits of public forms (consult.views.access.client_ip). Not
+# django-ipware's proxy count: it takes the left-most address, which the client can forge.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "consult.views.access.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,10 +223,29 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "consultation@localhost")
 
+# HTTPS in production (DEBUG off), each part switchable from the environment. A server tried
+# over plain http on the loopback (tests, benchmarks) sets SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0.
+# HSTS is sent on HTTPS responses only; "preload" in it only allows the operator to submit the
+# domain to the browsers' list (hstspreload.org): set SECURE_HSTS_PRELOAD=0 if that is not wanted.
 if not DEBUG:
+    SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a proxy that terminates TLS, the header it sets on HTTPS requests (X-Forwarded-Proto:
+# https); only set it when the proxy always sets or strips that header, or clients could fake it.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+# Neither cookie is sent on cross-site POSTs. The CSRF cookie stays readable by our scripts:
+# autosave takes the token from it, as logging in again in another tab changes it.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+X_FRAME_OPTIONS = "DENY"
 
 # No inline script or style anywhere: scripts and stylesheets come from our own static files.
 SECURE_CSP = {

@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from consult.views.access import PasswordResetView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before Django's own: the same page, rate limited (each use may send an e-mail).
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("consult.urls")),

@@ -7,9 +7,13 @@ class ConsultConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
+        from celery.signals import task_failure
+
         from surveys.models import Response
         from surveys.signals import response_submitted
 
-        from .receivers import response_submitted_refresh
+        from .receivers import response_submitted_refresh, task_failed_record
 
         response_submitted.connect(response_submitted_refresh, sender=Response, dispatch_uid="consult-aggregates")
+        # In every process that runs tasks: the workers, and the web processes when tasks run in-process.
+        task_failure.connect(task_failed_record, dispatch_uid="consult-task-failures")

@@ -1,7 +1,12 @@
-"""What consult does when the survey engine announces something; the work itself is a task's."""
+"""What consult does when the survey engine or Celery announces something; the work itself is a service's."""
+
+import logging
 
 from .models import Position
+from .services.outbox import task_failure_record
 from .tasks import aggregates_refresh_enqueue
+
+logger = logging.getLogger(__name__)
 
 
 def response_submitted_refresh(sender, response, **kwargs) -> None:
@@ -10,3 +15,19 @@ def response_submitted_refresh(sender, response, **kwargs) -> None:
     consultation_id = consultation_ids.first()
     if consultation_id is not None:
         aggregates_refresh_enqueue(consultation_id)
+
+
+def task_failed_record(sender=None, task_id=None, exception=None, args=None, einfo=None, **kwargs) -> None:
+    """Record a task that failed for good (Celery's task_failure: after its last retry) for the secretariat."""
+    try:
+        task_failure_record(
+            task_id=task_id or "",
+            task_name=getattr(sender, "name", "") or "",
+            args=args,
+            exception=exception,
+            traceback=str(getattr(einfo, "traceback", "") or ""),
+            retries=sender.request.retries if sender is not None else 0,
+        )
+    except Exception:
+        # The database may be what failed: the worker's log still has it.
+        logger.exception("Could not record the failure of task %s (%s).", task_id, getattr(sender, "name", "?"))

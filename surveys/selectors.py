@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
-from .models import Answer, Question, QuestionTranslation, Response, ResponseSection, Section, Survey
+from .models import Answer, Choice, Question, QuestionTranslation, Response, ResponseSection, Section, Survey
 
 Type = Question.Type
 CHOICE_TYPES = {Type.SCALE, Type.SINGLE_CHOICE, Type.YES_NO}
@@ -38,7 +38,7 @@ def is_blank(value) -> bool:
 
 def survey_sections(survey: Survey) -> list[Section]:
     """Return the survey's sections that have current questions, in order."""
-    sections = Section.objects.filter(survey=survey, questions__is_current=True).distinct()
+    sections = Section.objects.filter(survey=survey, questions__is_current=True).distinct().select_related("survey")
     return list(sections.order_by("order", "code"))
 
 
@@ -48,7 +48,9 @@ def section_questions(section: Section, language: str | None = None) -> list[Que
     With a language, a question that has a translation in it carries the translated text
     and choice labels (in memory only; values are unchanged).
     """
-    questions = section.questions.filter(is_current=True).prefetch_related("choices")
+    # Ordered within their question only: Choice's default ordering joins and sorts the questions too.
+    choices = Prefetch("choices", queryset=Choice.objects.order_by("order"))
+    questions = section.questions.filter(is_current=True).prefetch_related(choices)
     questions = list(questions.order_by("order", "code"))
     if language and language != section.survey.language:
         questions_translate(questions, language)

@@ -61,13 +61,20 @@ def response_section_save(
         # The row lock makes two saves of one page run one after the other, the second
         # reading the version the first wrote.
         page, _created = ResponseSection.objects.select_for_update().get_or_create(response=response, section=section)
-        questions = [question for question in section_questions(section) if question.code in cleaned_data]
+        current = section_questions(section)
+        questions = [question for question in current if question.code in cleaned_data]
         if page.version != expected_version:
             changes = section_changes(response, questions, cleaned_data)
             if changes:
                 raise StaleSection(changes, page.version)
-        answers_replace(response, questions, cleaned_data)
-        return page_saved(page, response, user)
+        answered = answers_replace(response, questions, cleaned_data)
+        # A page that posted all its questions is complete when its answers say so; one that
+        # did not keeps its other answers, which only the database knows.
+        if len(questions) == len(current):
+            is_complete = all(question.pk in answered for question in current if question.required)
+        else:
+            is_complete = not unanswered_required(response, Question.objects.filter(section_id=section.pk)).exists()
+        return page_saved(page, response, user, is_complete=is_complete)
 
 
 def section_changes(response: Response, questions: list[Question], cleaned_data: dict) -> list[SectionChange]:
@@ -89,11 +96,12 @@ def comparable(value):
     return value
 
 
-def answers_replace(response: Response, questions: list[Question], cleaned_data: dict) -> None:
+def answers_replace(response: Response, questions: list[Question], cleaned_data: dict) -> set[int]:
+    """Replace the response's answers to the questions; return the ids of those now answered."""
+    rows = {question.pk: answers_for(response, question, cleaned_data[question.code]) for question in questions}
     Answer.objects.filter(response=response, question__in=questions).delete()
-    Answer.objects.bulk_create(
-        answer for question in questions for answer in answers_for(response, question, cleaned_data[question.code])
-    )
+    Answer.objects.bulk_create(answer for answers in rows.values() for answer in answers)
+    return {question_id for question_id, answers in rows.items() if answers}
 
 
 def answers_for(response: Response, question: Question, value) -> list[Answer]:
@@ -115,12 +123,11 @@ def answers_for(response: Response, question: Question, value) -> list[Answer]:
     return [Answer(**answer, text=value)]
 
 
-def page_saved(page: ResponseSection, response: Response, user) -> ResponseSection:
+def page_saved(page: ResponseSection, response: Response, user, *, is_complete: bool) -> ResponseSection:
     page.version += 1
     page.saved_at = timezone.now()
     page.saved_by = user if user is not None and user.is_authenticated else None
-    questions = Question.objects.filter(section_id=page.section_id)
-    page.is_complete = not unanswered_required(response, questions).exists()
+    page.is_complete = is_complete
     page.save()
     Response.objects.filter(pk=response.pk).update(updated_at=page.saved_at)
     return page

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from consult.models import (
+    AuditEvent,
     CivilSocietyRepresentative,
     DeadlineExtension,
     Invitation,
@@ -19,6 +20,7 @@ from consult.models import (
     Questionnaire,
     RegionalCoordinator,
 )
+from consult.services.audit import audit_record
 from consult.services.stakeholders import member_states_load
 from surveys.models import Answer, Response
 
@@ -36,7 +38,9 @@ ADMIN_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in {"consult", "surveys"}),
     key=lambda model: model._meta.label,
 )
-READ_ONLY_MODELS = {PositionPaper, Response, Answer, Position, PositionEvent, DeadlineExtension, Invitation}
+READ_ONLY_MODELS = {
+    PositionPaper, Response, Answer, Position, PositionEvent, DeadlineExtension, Invitation, AuditEvent,
+}
 PAPER_CONTENT = b"%PDF-1.4 the uploaded bytes themselves"
 
 
@@ -75,6 +79,7 @@ def one_of_each(officer):
     Invitation.objects.create(
         member_state=france, email="fp@example.org", name="F. P.", token_hash="0" * 64, expires_at=timezone.now()
     )
+    audit_record(action=AuditEvent.Action.SUBMITTED, actor=officer, consultation=consultation, obj=position)
     return question
 
 

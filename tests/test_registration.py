@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from consult.models import CivilSocietyOrganisation, CivilSocietyRepresentative
-from consult.services import registration
+from consult.services import rate_limits, registration
 from consult.services.registration import organisation_name_normalise
 
 from .factories import make_organisation
@@ -66,7 +66,7 @@ def test_an_organisation_registers_confirms_is_accredited_and_its_contact_logs_i
 
     client.force_login(officer)
     assert organisation.name in client.get(reverse("consult:accreditation-queue")).content.decode()
-    client.post(reverse("consult:organisation-accredit", args=[organisation.pk]))
+    client.post(reverse("consult:organisation-accredit", args=[organisation.public_id]))
     client.logout()
 
     organisation.refresh_from_db()
@@ -80,7 +80,7 @@ def test_an_organisation_registers_confirms_is_accredited_and_its_contact_logs_i
 def test_declining_requires_a_reason_and_emails_it(client, officer):
     organisation = registered_and_confirmed(client)
     client.force_login(officer)
-    decline = reverse("consult:organisation-decline", args=[organisation.pk])
+    decline = reverse("consult:organisation-decline", args=[organisation.public_id])
 
     blank = client.post(decline, {"reason": "   "})
     client.post(decline, {"reason": "We could not verify that the organisation exists."})
@@ -97,7 +97,7 @@ def test_an_unconfirmed_organisation_cannot_be_accredited(client, officer):
     organisation = CivilSocietyOrganisation.objects.get()
     client.force_login(officer)
 
-    client.post(reverse("consult:organisation-accredit", args=[organisation.pk]))
+    client.post(reverse("consult:organisation-accredit", args=[organisation.public_id]))
 
     organisation.refresh_from_db()
     assert organisation.accreditation == Accreditation.PENDING
@@ -149,7 +149,7 @@ def test_a_second_registration_from_one_address_within_a_minute_is_refused(clien
 
 
 def test_more_than_five_registrations_an_hour_from_one_address_are_refused(client, monkeypatch):
-    monkeypatch.setattr(registration, "REGISTRATION_LIMITS", (("ip", 5, 3600),))
+    monkeypatch.setitem(rate_limits.LIMITS, "registration", (("ip", 5, 3600),))
     for number in range(5):
         assert register(client, name=f"Organisation {number}", email=f"contact{number}@example.org").status_code == 302
 
@@ -212,9 +212,9 @@ def test_only_the_secretariat_sees_the_queue_and_decides(client, officer, civil_
     organisation = registered_and_confirmed(client)
     urls = [
         ("get", reverse("consult:accreditation-queue")),
-        ("post", reverse("consult:organisation-accredit", args=[organisation.pk])),
-        ("get", reverse("consult:organisation-decline", args=[organisation.pk])),
-        ("post", reverse("consult:organisation-decline", args=[organisation.pk])),
+        ("post", reverse("consult:organisation-accredit", args=[organisation.public_id])),
+        ("get", reverse("consult:organisation-decline", args=[organisation.public_id])),
+        ("post", reverse("consult:organisation-decline", args=[organisation.public_id])),
     ]
 
     for method, url in urls:

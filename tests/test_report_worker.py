@@ -7,100 +7,56 @@ timeout is a few seconds, so the unacknowledged task is delivered again without 
 
 import csv
 import io
-import os
 import signal
-import time
-import uuid
-from pathlib import Path
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
 from consult.models import Report
-from consult.services.aggregation import aggregates_rebuild
-from consult.services.demo_responses import demo_responses_generate
 from consult.services.exports import responses_export_csv
 from consult.services.positions import position_for
-from consult.services.reports.build import report_build, reports_request
-from consult.services.stakeholders import member_states_load
-from consult.tasks_reports import report_build_task
+from consult.services.reports.build import reports_request
 
 from .factories import make_member_state, make_open_consultation, make_organisation
+from .report_builds import (  # noqa: F401 (media and world_consultation are fixtures)
+    KilledBuild,
+    clean_build,
+    files_under,
+    media,
+    pdf_text,
+    report_content,
+    world_consultation,
+)
 from .test_report_views import submit
-from .workers import wait_for, worker_process
+from .workers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def files_under(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*") if path.is_file()]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    """Files in a temporary folder, for the test and for the workers it starts."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def world_consultation():
-    """A consultation of every member state, with demo responses and their figures: a PDF of some seconds."""
-    member_states_load()
-    consultation = make_open_consultation(slug="killtest", title="Kill test consultation", areas=4, recommendations=4)
-    demo_responses_generate(consultation=consultation, states=60, organisations=60, seed=7)
-    aggregates_rebuild(consultation=consultation)
-    return consultation
-
-
-def report_status(report):
-    return Report.objects.filter(pk=report.pk).values_list("status", flat=True).first()
-
-
 def test_a_worker_killed_mid_build_leaves_one_correct_report(media, world_consultation):
-    database = settings.DATABASES["default"]
-    queue = f"killtest-{uuid.uuid4().hex[:8]}"
-    env = {"MEDIA_ROOT": str(media)}
     report = Report.objects.create(consultation=world_consultation, format="pdf", language="en")
+    build = KilledBuild(report, media)
 
-    with worker_process(database, queues=[queue], env=env) as (first, _):
-        report_build_task.apply_async(args=[str(report.pk)], queue=queue)
-        assert wait_for(lambda: report_status(report) == Report.Status.RUNNING, timeout=60)
-        time.sleep(0.3)  # Well into the build, which takes seconds.
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
+    first = build.kill_mid_build()
     assert first.returncode == -signal.SIGKILL
     # Killed mid-build: nothing offered for download.
     killed = Report.objects.get(pk=report.pk)
     assert (killed.status, killed.file.name) == (Report.Status.RUNNING, "")
 
     # A new worker takes the unacknowledged task again once it has been invisible for 3 s.
-    with worker_process(database, queues=[queue], env={**env, "CELERY_VISIBILITY_TIMEOUT": "3"}):
-        assert wait_for(lambda: report_status(report) in (Report.Status.DONE, Report.Status.FAILED), timeout=120)
-        time.sleep(1)  # Long enough for a second delivery, had there been one, to show.
+    with build.redelivered():
+        built = build.wait_until_built()
 
-    built = Report.objects.get(pk=report.pk)
     assert (built.status, built.progress, built.error) == (Report.Status.DONE, 100, "")
     assert built.finished_at and built.data_cutoff
     assert Report.objects.count() == 1  # No second report.
     assert files_under(media) == [media / built.file.name]  # One file: no copy from a second build.
-    content = built.file.open("rb").read()
-    built.file.close()
+    content = report_content(built)
 
     # The same report built cleanly, in this process, says the same.
-    clean = Report.objects.create(consultation=world_consultation, format="pdf", language="en")
-    report_build(report=clean)
-    clean.refresh_from_db()
-    assert clean.status == Report.Status.DONE
-    expected = clean.file.open("rb").read()
-    clean.file.close()
+    expected = clean_build(world_consultation)
     assert pdf_text(content) == pdf_text(expected)
     assert content == expected  # The builder is deterministic: the very same bytes.
     assert len(PdfReader(io.BytesIO(content)).pages) > 1

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# 50 characters, as Django's deploy check wants a production key.
+KEY = "v3Rq8-Lw2nZ5tYp0KsD7hJ4mXc1bN6gF9aQe_Ui2Ro8Wz3Ty5P"
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": KEY, "ALLOWED_HOSTS": "consult.example.org"}
 
 PROBE = """
 import json, django
@@ -18,6 +21,10 @@ print(json.dumps({
     "broker": settings.CELERY_BROKER_URL,
     "cache": settings.CACHES["default"]["BACKEND"],
     "debug": settings.DEBUG,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "hsts": settings.SECURE_HSTS_SECONDS,
+    "secure_cookies": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
+    "proxy_header": settings.SECURE_PROXY_SSL_HEADER,
 }))
 """
 
@@ -61,15 +68,41 @@ def test_debug_off_refuses_the_development_secret_key():
 
 
 def test_debug_off_refuses_missing_allowed_hosts():
-    result = load_settings(DEBUG="0", SECRET_KEY="x" * 50)
+    result = load_settings(DEBUG="0", SECRET_KEY=KEY)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
 
 
-def test_debug_off_starts_with_a_real_key_and_hosts():
-    result = load_settings(DEBUG="0", SECRET_KEY="k3y-" * 12, ALLOWED_HOSTS="consult.example.org")
+def test_debug_off_refuses_a_short_or_repetitive_secret_key():
+    for key in ["k3y-" * 12, "x" * 60]:
+        result = load_settings(**PRODUCTION | {"SECRET_KEY": key})
+        assert result.returncode != 0, key
+        assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_off_starts_with_a_real_key_and_hosts_and_insists_on_https():
+    result = load_settings(**PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["debug"] is False
+    loaded = json.loads(result.stdout)
+    assert loaded["debug"] is False
+    assert loaded["ssl_redirect"] is True
+    assert loaded["hsts"] == 31536000
+    assert loaded["secure_cookies"] == [True, True]
+    assert loaded["proxy_header"] is None
+
+
+def test_a_plain_http_server_on_the_loopback_switches_https_off():
+    result = load_settings(**PRODUCTION, SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0")
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["ssl_redirect"] is False
+    assert loaded["secure_cookies"] == [False, False]
+
+
+def test_the_tls_proxy_header_is_read_from_the_environment():
+    result = load_settings(**PRODUCTION, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):

@@ -80,6 +80,9 @@ RULES = {
     "consult:summary": [("slug", SECRETARIAT), ("africa_summary", only("officer", "coordinator_africa")),
                         ("published_summary", EVERYONE)],
     "consult:public-consultation": [("slug", EVERYONE)],
+    "consult:audit-list": [("none", SECRETARIAT)],
+    "consult:audit-export": [("none", SECRETARIAT)],
+    "consult:task-failures": [("none", SECRETARIAT)],
 }
 # Pages that exist only in some states (a receipt once submitted) or answer POST only: checked
 # by POST for the people who must be refused, and by their own tests for the others.
@@ -95,6 +98,8 @@ POST_ONLY = {
     "consult:organisation-confirm-email": [("email_token", EVERYONE)],
     "consult:report-retry": [("report", SECRETARIAT)],
     "consult:report-publish": [("report", SECRETARIAT)],
+    # Any number will do: whoever is refused is refused before the failure is looked up.
+    "consult:task-failure-dismiss": [("failure", SECRETARIAT)],
 }
 AFTER_SUBMISSION = {
     "consult:position-receipt": [("france", FRANCE)],
@@ -150,7 +155,8 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
         "token": {"token": TOKEN},
         "email_token": {"token": "not-a-valid-token"},
         "invitation": {"pk": invitation.pk},
-        "organisation": {"pk": organisation.pk},
+        "organisation": {"public_id": organisation.public_id},
+        "failure": {"pk": 1},
         "reset": {"uidb64": "MQ", "token": "set-password"},
         "report": {"report_id": report.pk},
         "published_report": {"report_id": published_report.pk},

@@ -1,3 +1,3 @@
 """The secretariat's admin, one module per part of the domain."""
 
-from . import papers_and_stakeholders, positions  # noqa: F401
+from . import audit, papers_and_stakeholders, positions  # noqa: F401

@@ -22,6 +22,7 @@ from ..models import (
     RoundTable,
 )
 from ..services.stakeholders import M49_KINDS
+from .audit import RoleAuditAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -175,7 +176,7 @@ class RepresentativeInline(admin.TabularInline):
 
 
 @admin.register(CivilSocietyOrganisation)
-class CivilSocietyOrganisationAdmin(admin.ModelAdmin):
+class CivilSocietyOrganisationAdmin(RoleAuditAdmin):
     list_display = ["name", "type", "country", "accreditation", "website", "created_at"]
     list_filter = ["type", "accreditation", "country"]
     search_fields = ["name", "website"]
@@ -183,7 +184,7 @@ class CivilSocietyOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocalPoint)
-class FocalPointAdmin(admin.ModelAdmin):
+class FocalPointAdmin(RoleAuditAdmin):
     list_display = ["user", "member_state", "role"]
     list_filter = ["role", ("member_state__region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__email", "user__last_name", "member_state__name", "member_state__iso3"]
@@ -192,7 +193,7 @@ class FocalPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(CivilSocietyRepresentative)
-class CivilSocietyRepresentativeAdmin(admin.ModelAdmin):
+class CivilSocietyRepresentativeAdmin(RoleAuditAdmin):
     list_display = ["user", "organisation"]
     list_filter = ["organisation__accreditation", "organisation__type"]
     search_fields = ["user__username", "user__email", "user__last_name", "organisation__name"]
@@ -201,7 +202,7 @@ class CivilSocietyRepresentativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegionalCoordinator)
-class RegionalCoordinatorAdmin(admin.ModelAdmin):
+class RegionalCoordinatorAdmin(RoleAuditAdmin):
     list_display = ["user", "grouping"]
     list_filter = ["grouping__kind"]
     search_fields = ["user__username", "user__email", "user__last_name", "grouping__name", "grouping__code"]

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Audience, Position
+from ..services.submissions import submission_key_new
 
 # A comment or reason is read by people, not stored as a document.
 NOTE_MAX_LENGTH = 4000
@@ -26,12 +27,18 @@ class ReopenForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    """Confirm the submission; a member state's position needs the on-behalf confirmation."""
+    """Confirm the submission; a member state's position needs the on-behalf confirmation.
+
+    The form carries a key, fresh each time it is shown: posted twice (a double click, a
+    retried request), it submits once and both answers give the same receipt.
+    """
 
     on_behalf_confirmed = forms.BooleanField(required=True)
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, position: Position, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = submission_key_new()
         if position.audience != Audience.MEMBER_STATE:
             del self.fields["on_behalf_confirmed"]
             return

@@ -18,6 +18,10 @@ HEADING_STYLE = re.compile(r"^Heading (\d)$")
 FOOTNOTE_MARK = re.compile(r"^[\d\s,*†‡]+$")
 # Word's outline level 9 is body text.
 BODY_TEXT_OUTLINE_LEVEL = 9
+# A Word file is a zip: a few hundred kilobytes can unpack to gigabytes (a "zip bomb"), which
+# python-docx would hold in memory. Real papers unpack to a few times their size; zipfile reads
+# no entry past the size its header declares, so the declared sizes are a safe bound.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 def read_docx(content: bytes) -> list[Block]:
@@ -32,6 +36,15 @@ def open_document(content: bytes):
     """Return the python-docx document, or say why the file is not one."""
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise PaperError(_("The file is not a Word document: a .docx file is a zip archive and this one is not."))
+    try:
+        unpacked = sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise PaperError(_("The file is a zip archive but not a Word document (.docx).")) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise PaperError(
+            _("The Word document unpacks to more than %(size)s MB: save it again without embedded files.")
+            % {"size": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
     try:
         return Document(io.BytesIO(content))
     except Exception:

@@ -4,10 +4,12 @@ The database does the counting, in one INSERT ... SELECT, so the number of state
 not depend on the number of responses. It works in two steps:
 
 1. One pass over the answers of submitted responses to current questions, grouped by
-   audience, respondent's state, question, choice and numeric value: a few cells per state.
-   A member state's answers belong to the state; a civil society organisation's to the
-   member state of its country (an organisation of a non-member country has no state and
-   counts only in the global figures).
+   audience, respondent's state, question, choice and number: a few cells per state, the
+   same work as the plainest GROUP BY over those answers. A member state's answers belong to
+   the state; a civil society organisation's to the member state of its country (an
+   organisation of a non-member country has no state and counts only in the global figures).
+   A question answered with one row per response counts its respondents as rows; only a
+   ranking or multiple choice keeps its responses apart, to count them once each.
 2. The cells rolled up to every grouping the state belongs to (M49 region, sub-region,
    intermediate region, regional commission, RCP...) and to the world (grouping NULL).
 
@@ -44,7 +46,7 @@ current_question AS (
     JOIN {questionnaire} qn ON qn.survey_id = q.survey_id
     WHERE qn.consultation_id = %s AND q.is_current = %s
 ),
-respondent AS (
+respondent AS MATERIALIZED (
     SELECT p.response_id, p.audience, COALESCE(p.member_state_id, cs.state_id, 0) AS state_key
     FROM {position} p
     JOIN {response} r ON r.id = p.response_id
@@ -52,22 +54,30 @@ respondent AS (
     LEFT JOIN country_state cs ON cs.country = o.country
     WHERE p.consultation_id = %s AND r.status = %s
 ),
-answered AS (
-    SELECT rs.audience, rs.state_key, a.response_id, a.question_id, a.choice_id, a.rank AS item_rank,
-           COALESCE(CAST(a.number AS DOUBLE PRECISION), nc.numeric_value) AS numeric_value
-    FROM respondent rs
-    JOIN {answer} a ON a.response_id = rs.response_id
+answer_cells AS (
+    SELECT rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
+           CASE WHEN q.type IN (%s, %s) THEN a.response_id END AS multi_response,
+           COUNT(*) AS n, SUM(a.rank) AS rank_sum, SUM(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END) AS first_places
+    FROM {answer} a
+    JOIN respondent rs ON rs.response_id = a.response_id
     JOIN current_question q ON q.id = a.question_id
-    LEFT JOIN numeric_choice nc ON nc.choice_id = a.choice_id
-),
-state_respondents AS (
-    SELECT audience, state_key, question_id, COUNT(DISTINCT response_id) AS respondents
-    FROM answered GROUP BY audience, state_key, question_id
+    GROUP BY rs.audience, rs.state_key, a.question_id, a.choice_id, a.number, multi_response
 ),
 state_cells AS (
-    SELECT audience, state_key, question_id, choice_id, numeric_value, COUNT(*) AS n,
-           SUM(item_rank) AS rank_sum, SUM(CASE WHEN item_rank = 1 THEN 1 ELSE 0 END) AS first_places
-    FROM answered GROUP BY audience, state_key, question_id, choice_id, numeric_value
+    SELECT c.audience, c.state_key, c.question_id, c.choice_id,
+           COALESCE(CAST(c.number AS DOUBLE PRECISION), nc.numeric_value) AS numeric_value,
+           SUM(c.n) AS n, SUM(c.rank_sum) AS rank_sum, SUM(c.first_places) AS first_places
+    FROM answer_cells c LEFT JOIN numeric_choice nc ON nc.choice_id = c.choice_id
+    GROUP BY c.audience, c.state_key, c.question_id, c.choice_id, c.number, nc.numeric_value
+),
+state_respondents AS (
+    SELECT audience, state_key, question_id, SUM(n) AS respondents
+    FROM answer_cells WHERE multi_response IS NULL GROUP BY audience, state_key, question_id
+    UNION ALL
+    SELECT audience, state_key, question_id, COUNT(*)
+    FROM (SELECT DISTINCT audience, state_key, question_id, multi_response FROM answer_cells
+          WHERE multi_response IS NOT NULL) AS multi_respondent
+    GROUP BY audience, state_key, question_id
 ),
 scope (state_key, grouping_key) AS (
     SELECT DISTINCT state_key, 0 FROM state_respondents
@@ -122,6 +132,12 @@ COLUMNS = (
     "share", "mean", "median", "mean_rank", "first_place_share", "computed_at",
 )
 NOTHING = "1 = 0"
+# Questions answered with a row per chosen item: their respondents are counted per response.
+MULTI_ROW_TYPES = (Question.Type.RANKING.value, Question.Type.MULTIPLE_CHOICE.value)
+# For this one statement on PostgreSQL. Compiling it (JIT) takes longer than running it. The
+# planner cannot see that a million answers fall into a few cells per state, so it would sort
+# them all (on disk, with the default 4 MB) to group them, where hashing is several times faster.
+POSTGRESQL_SETTINGS = ["SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'", "SET LOCAL enable_sort = off"]
 
 
 def aggregates_rebuild(*, consultation: Consultation) -> int:
@@ -133,6 +149,8 @@ def aggregates_rebuild(*, consultation: Consultation) -> int:
         sql, params = rebuild_statement(consultation)
         Aggregate.objects.filter(consultation=consultation).delete()
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("; ".join(POSTGRESQL_SETTINGS))
             cursor.execute(sql, params)
             return cursor.rowcount
 
@@ -157,6 +175,7 @@ def rebuild_statement(consultation: Consultation) -> tuple[str, list]:
     params = [
         *country_params, *numeric_params,
         consultation.pk, True, consultation.pk, Response.Status.SUBMITTED.value,
+        *MULTI_ROW_TYPES,
         consultation.pk, now, consultation.pk, ranking, ranking, now,
     ]
     return sql, params

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from surveys.models import ResponseSection, Section
 from surveys.services import response_section_save
 
-from ..models import CivilSocietyOrganisation, Position, PositionEvent, Publication
+from ..models import AuditEvent, CivilSocietyOrganisation, Position, PositionEvent, Publication
 from ..permissions import acts_for, can_edit_position
+from .audit import audit_record
 from .deadlines import deadline_for, is_accepting
 
 Accreditation = CivilSocietyOrganisation.Accreditation
@@ -99,6 +100,8 @@ def saved_event_record(position: Position, actor, section: Section) -> None:
         if latest.created_at > recent:
             return
     PositionEvent.objects.create(position=position, actor=actor, action=PositionEvent.Action.SAVED, comment=comment)
+    audit_record(action=AuditEvent.Action.DRAFT_SAVED, actor=actor, consultation=position.consultation_id,
+                 obj=position, details={"section": section.code})
 
 
 def position_publication_set(*, position: Position, publication: str, actor) -> Position:
@@ -111,11 +114,16 @@ def position_publication_set(*, position: Position, publication: str, actor) -> 
         if position.publication == publication:
             return position
         previous = position.get_publication_display()
+        previous_value = position.publication
         position.publication = publication
         position.save(update_fields=["publication", "updated_at"])
         comment = f"{previous} → {position.get_publication_display()}"
         PositionEvent.objects.create(
             position=position, actor=actor, action=PositionEvent.Action.PUBLICATION_CHANGED, comment=comment
+        )
+        audit_record(
+            action=AuditEvent.Action.PUBLICATION_CHANGED, actor=actor, consultation=position.consultation_id,
+            obj=position, details={"from": previous_value, "to": publication},
         )
     return position
 

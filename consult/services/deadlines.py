@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ..models import Consultation, DeadlineExtension, MemberState, Position, PositionEvent
+from ..models import AuditEvent, Consultation, DeadlineExtension, MemberState, Position, PositionEvent
 from .accounts import is_secretariat
+from .audit import audit_record
 
 
 class DeadlineError(ValueError):
@@ -62,6 +63,10 @@ def deadline_extend(
         )
         if member_state is not None:
             _record_on_position(consultation, member_state, actor, reason)
+        audit_record(
+            action=AuditEvent.Action.DEADLINE_EXTENDED, actor=actor, consultation=consultation, obj=extension,
+            details={"closes_at": closes_at, "reason": reason, "member_state": getattr(member_state, "iso3", "")},
+        )
     return extension
 
 

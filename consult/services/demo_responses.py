@@ -1,19 +1,22 @@
 """Synthetic responses for the demo and the benchmarks: realistic, reproducible, loaded in bulk.
 
-Every answer row is made in memory and written with bulk_create in batches, so that the same
-generator fills a demo with a few dozen positions or a benchmark with a hundred thousand.
+Respondents are handled a batch at a time and their answer rows streamed to the database as
+they are drawn: with COPY on PostgreSQL, with bulk_create on SQLite (the demo's). So the same
+generator fills a demo with a few dozen positions in a second, or a benchmark with a hundred
+thousand responses of about a hundred answers each in minutes, in flat memory.
 
 Answers are drawn around leanings that differ by audience and by region (see `Leanings`), so
 that the summaries show regional differences and divergence between governments and civil
 society, as real consultations do. The same seed gives the same responses.
 """
 
+import io
 import itertools
 import math
 import random
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -22,6 +25,15 @@ from surveys.models import Answer, Question, Response
 from ..models import Audience, CivilSocietyOrganisation, Consultation, MemberState, Position, Publication
 
 BATCH = 5000
+# Answer rows per COPY: big enough that a statement's overhead vanishes, small enough to hold.
+COPY_BATCH = 50_000
+ANSWER_COLUMNS = ("response_id", "question_id", "choice_id", "rank", "number", "text")
+# How much of the optional questions a respondent answers, from the hurried to the thorough:
+# about a hundred answers for an organisation, a hundred and thirty for a state.
+DILIGENCE = (0.2, 0.95)
+# Some respondents write at length (a page or two) where most write a sentence.
+LONG_TEXT_SHARE = 0.1
+LONG_TEXT_SENTENCES = (15, 40)
 # Ratings lean positive, as they do in real consultations on a paper's recommendations.
 SCALE_CENTRE = 3.7
 # How far an audience, and a region within it, may lean from that centre on a recommendation:
@@ -103,36 +115,41 @@ class DemoResponses:
 
 
 def demo_responses_generate(*, consultation: Consultation, states: int = 40, organisations: int = 60,
-                            seed: int = 2013, exclude_iso3=()) -> DemoResponses:
+                            seed: int = 2013, exclude_iso3=(), all_submitted: bool = False) -> DemoResponses:
     """Give `states` member states and `organisations` organisations a position with answers.
 
     States and organisations that already have a position are left as they are, so running it
-    again adds nothing.
+    again adds nothing, and asking for more organisations adds only the missing ones. Some
+    positions stay drafts (or await review), as in a consultation under way, unless
+    `all_submitted`, as the benchmarks want.
     """
     rng = random.Random(seed)
-    leanings = Leanings(seed)
     result = DemoResponses()
     with transaction.atomic():
-        respondents = respondents_without_position(consultation, states, organisations, rng, exclude_iso3)
-        for audience, respondents in respondents:
-            positions, answers = positions_build(consultation, audience, respondents, rng, leanings)
-            result.positions += positions
-            result.answers += answers
+        for audience, respondents in respondents_without_position(consultation, states, organisations, rng, exclude_iso3):
+            answering = Answering(consultation, audience, Leanings(seed), all_submitted)
+            for batch in itertools.batched(respondents, BATCH):
+                positions, answers = answering.positions_create(batch, rng)
+                result.positions += positions
+                result.answers += answers
     return result
 
 
 def respondents_without_position(consultation, states, organisations, rng, exclude_iso3):
+    """Yield (audience, [(respondent id, receipt code, region code), ...]) for states, then organisations."""
     if Position.objects.filter(consultation=consultation, member_state__isnull=False).exists():
         states = 0  # Already generated (or answered for real): add no state twice.
-    member_states = list(MemberState.objects.exclude(iso3__in=exclude_iso3).select_related("region").order_by("iso3"))
-    yield Audience.MEMBER_STATE, rng.sample(member_states, min(states, len(member_states)))
+    member_states = MemberState.objects.exclude(iso3__in=exclude_iso3).order_by("iso3")
+    rows = list(member_states.values_list("pk", "iso3", "region__code"))
+    yield Audience.MEMBER_STATE, rng.sample(rows, min(states, len(rows)))
     yield Audience.CIVIL_SOCIETY, demo_organisations(consultation, organisations, rng)
 
 
 def demo_organisations(consultation, count, rng):
+    """Create the demo organisations up to `count`; return those without a position, as respondents."""
     iso3_codes = list(MemberState.objects.values_list("iso3", flat=True))
     existing = CivilSocietyOrganisation.objects.filter(name__startswith="Demo organisation ").count()
-    new = [
+    new = (
         CivilSocietyOrganisation(
             name=f"Demo organisation {number}",
             country=organisation_country(iso3_codes, rng),
@@ -140,11 +157,19 @@ def demo_organisations(consultation, count, rng):
             accreditation=CivilSocietyOrganisation.Accreditation.ACCREDITED,
         )
         for number in range(existing + 1, count + 1)
-    ]
-    CivilSocietyOrganisation.objects.bulk_create(new, batch_size=BATCH)
+    )
+    for batch in itertools.batched(new, BATCH):
+        CivilSocietyOrganisation.objects.bulk_create(batch)
+    regions_by_country = {
+        countries.alpha2(iso3): region for iso3, region in MemberState.objects.values_list("iso3", "region__code")
+    }
     # NOT IN over a list holding NULL matches nothing: leave the states' positions out.
     taken = Position.objects.filter(consultation=consultation, organisation__isnull=False).values("organisation")
-    return list(CivilSocietyOrganisation.objects.filter(name__startswith="Demo organisation ").exclude(pk__in=taken))
+    organisations = CivilSocietyOrganisation.objects.filter(name__startswith="Demo organisation ").exclude(pk__in=taken)
+    return [
+        (pk, "CSO", regions_by_country.get(country, ""))
+        for pk, country in organisations.order_by("pk").values_list("pk", "country")
+    ]
 
 
 def organisation_country(iso3_codes, rng):
@@ -153,67 +178,81 @@ def organisation_country(iso3_codes, rng):
     return countries.alpha2(rng.choice(iso3_codes))
 
 
-def region_of(respondent, regions_by_country) -> str:
-    """Return the code of the M49 region of a member state or an organisation's country ("" outside the UN)."""
-    if isinstance(respondent, MemberState):
-        return respondent.region.code
-    return regions_by_country.get(respondent.country.code, "")
+class Answering:
+    """One audience's questionnaire, and how to record a batch of its respondents' positions."""
 
+    def __init__(self, consultation, audience, leanings, all_submitted):
+        self.consultation, self.audience, self.leanings = consultation, audience, leanings
+        self.all_submitted = all_submitted
+        self.survey = consultation.questionnaires.get(audience=audience).survey
+        questions = Question.objects.filter(survey=self.survey, is_current=True).prefetch_related("choices")
+        self.questions = [(question, list(question.choices.all())) for question in questions]
 
-def positions_build(consultation, audience, respondents, rng, leanings):
-    survey = consultation.questionnaires.get(audience=audience).survey
-    questions = list(Question.objects.filter(survey=survey, is_current=True).prefetch_related("choices"))
-    regions_by_country = {
-        countries.alpha2(iso3): region for iso3, region in MemberState.objects.values_list("iso3", "region__code")
-    }
-    now = timezone.now()
-    responses, positions = [], []
-    for respondent in respondents:
+    def positions_create(self, batch, rng) -> tuple[int, int]:
+        """Create the batch's responses, positions and answers; return how many positions and answers."""
+        now = timezone.now()
+        responses, positions, respondents = [], [], []
+        for pk, code, region in batch:
+            status = self.status(rng)
+            response = Response(survey=self.survey, status="submitted" if status == "submitted" else "draft",
+                                submitted_at=now if status == "submitted" else None, language=self.survey.language)
+            responses.append(response)
+            positions.append(self.position_build(pk, response, status, now, rng))
+            respondents.append(Respondent(self.audience, region, self.leanings, rng.uniform(*DILIGENCE)))
+        receipt_numbers_assign(positions, [code for _pk, code, _region in batch])
+        Response.objects.bulk_create(responses)
+        Position.objects.bulk_create(positions)
+        rows = (
+            (response.pk, *row)
+            for response, respondent in zip(responses, respondents)
+            for row in answers_build(self.questions, self.survey.language, rng, respondent)
+        )
+        return len(positions), answers_write(rows)
+
+    def status(self, rng) -> str:
+        if self.all_submitted:
+            return "submitted"
         status = rng.choices(["draft", "ready_for_review", "submitted"], [0.25, 0.15, 0.6])[0]
-        if audience == Audience.CIVIL_SOCIETY and status == "ready_for_review":
-            status = "submitted"
-        response = Response(survey=survey, status="submitted" if status == "submitted" else "draft",
-                            submitted_at=now if status == "submitted" else None, language=survey.language)
-        responses.append(response)
-        positions.append(position_build(consultation, audience, respondent, response, status, now, rng))
-    Response.objects.bulk_create(responses, batch_size=BATCH)
-    Position.objects.bulk_create(positions, batch_size=BATCH)
-    answering = (Respondent(audience, region_of(who, regions_by_country), leanings) for who in respondents)
-    answers = (
-        answer
-        for response, respondent in zip(responses, answering)
-        for answer in answers_build(response, questions, survey, rng, respondent)
-    )
-    written = 0
-    # Written batch by batch as they are drawn: memory stays flat for a hundred thousand responses.
-    for batch in itertools.batched(answers, BATCH):
-        Answer.objects.bulk_create(batch)
-        written += len(batch)
-    return len(positions), written
+        if self.audience == Audience.CIVIL_SOCIETY and status == "ready_for_review":
+            return "submitted"
+        return status
+
+    def position_build(self, respondent_id, response, status, now, rng):
+        is_state = self.audience == Audience.MEMBER_STATE
+        return Position(
+            consultation=self.consultation, audience=self.audience, response=response, status=status,
+            member_state_id=respondent_id if is_state else None, organisation_id=None if is_state else respondent_id,
+            publication=self.consultation.member_state_publication if is_state else rng.choice(Publication.values),
+            submitted_at=now if status == "submitted" else None,
+        )
 
 
-def position_build(consultation, audience, respondent, response, status, now, rng):
-    is_state = audience == Audience.MEMBER_STATE
-    position = Position(
-        consultation=consultation, audience=audience, response=response, status=status,
-        member_state=respondent if is_state else None, organisation=None if is_state else respondent,
-        publication=rng.choice(Publication.values) if not is_state else consultation.member_state_publication,
-        submitted_at=now if status == "submitted" else None,
-    )
-    if status == "submitted":
-        from .workflow import receipt_number_new
+def receipt_numbers_assign(positions, codes) -> None:
+    """Give each submitted position an unused receipt number, checked against the database in one query."""
+    from .workflow import consultation_prefix, random_part
 
-        position.receipt_number = receipt_number_new(position)
-    return position
+    waiting = [(position, code) for position, code in zip(positions, codes) if position.status == "submitted"]
+    while waiting:
+        drawn = {
+            "-".join([consultation_prefix(position), code, f"{position.submitted_at:%Y}", random_part()]): position
+            for position, code in waiting
+        }
+        taken = set(Position.objects.filter(receipt_number__in=list(drawn)).values_list("receipt_number", flat=True))
+        for number, position in drawn.items():
+            if number not in taken:
+                position.receipt_number = number
+        # Two positions that drew the same number: the one left without draws again.
+        waiting = [(position, code) for position, code in waiting if position.receipt_number is None]
 
 
 @dataclass(frozen=True)
 class Respondent:
-    """Who is answering, as far as their answers lean: their audience and region."""
+    """Who is answering, as far as their answers lean: their audience and region, and their diligence."""
 
     audience: str
     region: str
     leanings: Leanings
+    diligence: float  # the share of optional questions they answer
 
     def weights(self, question, choices) -> list[float]:
         return self.leanings.choice_weights(question, choices, self.audience, self.region)
@@ -222,25 +261,73 @@ class Respondent:
         return self.leanings.lean(self.audience, self.region, reference)
 
 
-def answers_build(response, questions, survey, rng, respondent):
-    for question in questions:
-        if not question.required and rng.random() < 0.7:
+def answers_build(questions, language, rng, respondent):
+    """Yield the respondent's answer rows: (question id, choice id, rank, number, text)."""
+    for question, choices in questions:
+        if not question.required and rng.random() >= respondent.diligence:
             continue
-        yield from answer_rows(response, question, survey.language, rng, respondent)
+        yield from answer_rows(question, choices, language, rng, respondent)
 
 
-def answer_rows(response, question, language, rng, respondent):
-    choices = list(question.choices.all())
+def answer_rows(question, choices, language, rng, respondent):
     if question.type == Question.Type.RANKING:
         # The items the respondent leans towards most come first, give or take.
         ordered = sorted(choices, key=lambda choice: respondent.lean(choice.value) + rng.gauss(0, 0.7), reverse=True)
         for rank, choice in enumerate(ordered, start=1):
-            yield Answer(response=response, question=question, choice=choice, rank=rank)
+            yield question.pk, choice.pk, rank, None, ""
     elif question.type == Question.Type.MULTIPLE_CHOICE:
-        chosen = [choice for choice in choices if rng.random() < 0.4]
-        yield from (Answer(response=response, question=question, choice=choice) for choice in chosen)
+        yield from ((question.pk, choice.pk, None, None, "") for choice in choices if rng.random() < 0.4)
     elif choices:
         choice = rng.choices(choices, respondent.weights(question, choices))[0]
-        yield Answer(response=response, question=question, choice=choice)
+        yield question.pk, choice.pk, None, None, ""
     elif question.type in (Question.Type.LONG_TEXT, Question.Type.SHORT_TEXT):
-        yield Answer(response=response, question=question, text=rng.choice(PRACTICES.get(language, PRACTICES["en"])))
+        yield question.pk, None, None, None, practice_text(language, rng)
+
+
+def practice_text(language, rng) -> str:
+    """Return a sentence on a practice, or now and then a page or two of them."""
+    sentences = PRACTICES.get(language, PRACTICES["en"])
+    if rng.random() < LONG_TEXT_SHARE:
+        return " ".join(rng.choices(sentences, k=rng.randint(*LONG_TEXT_SENTENCES)))
+    return rng.choice(sentences)
+
+
+def answers_write(rows) -> int:
+    """Write the answer rows (response id first), batch by batch as they are drawn; return how many."""
+    if connection.vendor == "postgresql":
+        return answers_copy(rows)
+    written = 0
+    for batch in itertools.batched(rows, BATCH):
+        Answer.objects.bulk_create(Answer(**dict(zip(ANSWER_COLUMNS, row))) for row in batch)
+        written += len(batch)
+    return written
+
+
+def answers_copy(rows) -> int:
+    """COPY the rows into the answers table: several times faster than INSERT for millions of rows."""
+    quote = connection.ops.quote_name
+    statement = (
+        f"COPY {quote(Answer._meta.db_table)} ({', '.join(quote(column) for column in ANSWER_COLUMNS)}) FROM STDIN"
+    )
+    written = 0
+    with connection.cursor() as cursor:
+        for batch in itertools.batched(rows, COPY_BATCH):
+            cursor.copy_expert(statement, io.StringIO("".join(map(copy_line, batch))))
+            written += len(batch)
+    return written
+
+
+def copy_line(row) -> str:
+    return "\t".join(map(copy_value, row)) + "\n"
+
+
+def copy_value(value) -> str:
+    """Return the value in COPY's text format: \\N for NULL, with backslashes and line breaks escaped."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(COPY_ESCAPES)
+    return str(value)
+
+
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

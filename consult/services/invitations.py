@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import FocalPoint, Invitation, MemberState
+from ..models import AuditEvent, FocalPoint, Invitation, MemberState
 from ..selectors.accounts import account_for_email
 from .accounts import SECRETARIAT
+from .audit import audit_record
 from .invitation_csv import invitation_rows_read
 from .mail import mail_send
 
@@ -60,8 +61,13 @@ def invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("member_state").filter(token_hash=token_hash(token)).first()
 
 
-def invitation_send(*, member_state, email, name, role, invited_by, request_base_url) -> Invitation:
-    """Invite a person to act for a state: e-mail a single-use link; revoke their unused invitations."""
+def invitation_send(
+    *, member_state, email, name, role, invited_by, request_base_url, action=AuditEvent.Action.INVITATION_SENT
+) -> Invitation:
+    """Invite a person to act for a state: e-mail a single-use link; revoke their unused invitations.
+
+    `action` is what the audit trail records: a first invitation, or one sent again.
+    """
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         # Locking the state serialises two invitations of the same person, so one stays usable.
@@ -73,7 +79,13 @@ def invitation_send(*, member_state, email, name, role, invited_by, request_base
         )
         # Sent inside the transaction: if the mail fails, no invitation exists without its e-mail.
         _invitation_mail(invitation, token, request_base_url)
+        _invitation_audit(action, invitation, invited_by)
     return invitation
+
+
+def _invitation_audit(action, invitation, actor):
+    details = {"member_state": invitation.member_state.iso3, "email": invitation.email, "role": invitation.role}
+    audit_record(action=action, actor=actor, obj=invitation, details=details)
 
 
 def _unused(member_state, email):
@@ -112,16 +124,20 @@ def invitation_resend(*, invitation, invited_by, request_base_url) -> Invitation
     return invitation_send(
         member_state=invitation.member_state, email=invitation.email, name=invitation.name,
         role=invitation.role, invited_by=invited_by, request_base_url=request_base_url,
+        action=AuditEvent.Action.INVITATION_RESENT,
     )
 
 
-def invitation_revoke(*, invitation) -> None:
+def invitation_revoke(*, invitation, actor=None) -> None:
     """Withdraw an invitation that was not accepted; its link stops working."""
     unused = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True)
-    if not unused.update(revoked_at=timezone.now()):
-        invitation.refresh_from_db()
-        if invitation.accepted_at:
-            raise InvitationError(_("This invitation was already accepted and cannot be revoked."), "used")
+    with transaction.atomic():
+        if unused.update(revoked_at=timezone.now()):
+            _invitation_audit(AuditEvent.Action.INVITATION_REVOKED, invitation, actor)
+            return
+    invitation.refresh_from_db()
+    if invitation.accepted_at:
+        raise InvitationError(_("This invitation was already accepted and cannot be revoked."), "used")
 
 
 def invitation_check(invitation: Invitation | None) -> None:
@@ -182,6 +198,7 @@ def invitation_accept(*, token, password=None, user=None):
         )
         invitation.accepted_at, invitation.user = timezone.now(), person
         invitation.save(update_fields=["accepted_at", "user"])
+        _invitation_audit(AuditEvent.Action.INVITATION_ACCEPTED, invitation, person)
     return person
 
 
@@ -218,6 +235,7 @@ def invitation_request_new(*, token, request_base_url) -> str:
             invitation_send(
                 member_state=invitation.member_state, email=invitation.email, name=invitation.name,
                 role=invitation.role, invited_by=invitation.invited_by, request_base_url=request_base_url,
+                action=AuditEvent.Action.INVITATION_RESENT,
             )
             return RESENT
         if error.reason != "revoked":

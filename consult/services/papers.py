@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from surveys.models import Answer
 
-from ..models import Consultation, Language, PositionPaper, PriorityArea, Recommendation
+from ..models import AuditEvent, Consultation, Language, PositionPaper, PriorityArea, Recommendation
 from ..papers import AreaOutline, PaperOutline, read_paper
+from .audit import audit_record
 
 AREA_TITLE_MAX_LENGTH = PriorityArea._meta.get_field("title").max_length
 CONSULTATION_TITLE_MAX_LENGTH = Consultation._meta.get_field("title").max_length
@@ -86,13 +87,14 @@ def position_paper_upload(
     return paper, outline
 
 
-def position_paper_confirm(*, paper: PositionPaper) -> ImportResult:
+def position_paper_confirm(*, paper: PositionPaper, actor=None) -> ImportResult:
     """Import an uploaded paper exactly as position_paper_import would."""
     outline = read_paper(paper.filename, bytes(paper.content))
     with transaction.atomic():
         result = outline_apply(consultation=paper.consultation, outline=outline)
         paper.imported_at = timezone.now()
         paper.save(update_fields=["imported_at"])
+        _import_audit(paper, result, actor or paper.uploaded_by)
     return result
 
 
@@ -114,8 +116,16 @@ def consultation_for_paper(
 
 def _import(consultation, filename, content, outline, user) -> ImportResult:
     result = outline_apply(consultation=consultation, outline=outline)
-    _paper_record(consultation, filename, content, user)
+    _import_audit(_paper_record(consultation, filename, content, user), result, user)
     return result
+
+
+def _import_audit(paper, result, actor) -> None:
+    details = {"filename": paper.filename, "sha256": paper.sha256, "summary": result.summary()}
+    audit_record(
+        action=AuditEvent.Action.PAPER_IMPORTED, actor=actor, consultation=paper.consultation_id, obj=paper,
+        details=details,
+    )
 
 
 def _paper_record(consultation, filename, content, user) -> PositionPaper:

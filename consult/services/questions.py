@@ -8,7 +8,7 @@ makes a new version with the same code, and the answered one stays, no longer cu
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass, fields
+from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
 
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch
 
 from consult.models import (
     Audience,
+    AuditEvent,
     Consultation,
     Language,
     PriorityArea,
@@ -24,6 +25,8 @@ from consult.models import (
     Recommendation,
 )
 from surveys.models import Answer, Choice, Question, Section, Survey
+
+from .audit import audit_record
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "fixtures" / "question_templates.json"
 FALLBACK_LANGUAGE = Language.ENGLISH
@@ -68,7 +71,7 @@ class QuestionSpec:
         return (self.type, self.text, self.help_text, self.required, self.max_length, self.choices)
 
 
-def questions_generate(*, consultation: Consultation) -> GenerationResult:
+def questions_generate(*, consultation: Consultation, actor=None) -> GenerationResult:
     """Create or refresh the questions of every audience of the consultation; return the counts."""
     with transaction.atomic():
         # Two generations of one consultation (a task and the command) must run one after the other.
@@ -80,6 +83,10 @@ def questions_generate(*, consultation: Consultation) -> GenerationResult:
             questionnaire = questionnaire_for(consultation, audience)
             specs = list(question_specs(areas, audience_templates(audience, consultation.language)))
             result += survey_sync(questionnaire.survey, areas, specs)
+        audit_record(
+            action=AuditEvent.Action.QUESTIONS_GENERATED, actor=actor, consultation=consultation, obj=consultation,
+            details=asdict(result),
+        )
         return result
 
 

@@ -1,6 +1,5 @@
 """Civil society organisations: registration, e-mail confirmation, duplicates flagged, accreditation."""
 
-import hashlib
 import logging
 import re
 import unicodedata
@@ -8,24 +7,23 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import CivilSocietyOrganisation, CivilSocietyRepresentative
+from ..models import AuditEvent, CivilSocietyOrganisation, CivilSocietyRepresentative
 from ..selectors.accounts import account_for_email
 from .accounts import is_secretariat
+from .audit import audit_record
 from .mail import mail_send
+from .rate_limits import rate_limit_count
 
 logger = logging.getLogger(__name__)
 
 Accreditation = CivilSocietyOrganisation.Accreditation
 
-# (what is counted, how many registrations, in how many seconds)
-REGISTRATION_LIMITS = (("ip", 1, 60), ("ip", 5, 3600), ("email", 1, 3600))
 CONFIRMATION_MAX_AGE = timedelta(days=3)
 CONFIRMATION_SALT = "consult.organisation-email"
 # Words that say what kind of body an organisation is rather than which one it is, in the
@@ -37,14 +35,6 @@ NAME_STOPWORDS = frozenset(
     "el los las del y por para "
     "inc ltd ev".split()
 )
-
-
-class RateLimited(Exception):
-    """Too many registrations from one address or for one e-mail; `retry_after` is in seconds."""
-
-    def __init__(self, retry_after):
-        super().__init__(_("Too many registrations. Please try again later."))
-        self.retry_after = retry_after
 
 
 class RegistrationError(ValueError):
@@ -59,7 +49,8 @@ def organisation_register(
     When the address already has an account, create nothing and tell its owner by e-mail
     instead (or send the confirmation link again): the page never reveals who has an account.
     """
-    registration_throttle(ip=ip, email=email)
+    # Raises RateLimited past the limits of rate_limits.LIMITS["registration"].
+    rate_limit_count(action="registration", ip=ip, email=email)
     account = account_for_email(email)
     if account is not None:
         _existing_account_notify(account, email, request_base_url)
@@ -72,22 +63,8 @@ def organisation_register(
         contact = _contact_account_create(email=email, contact_name=contact_name, password=password)
         CivilSocietyRepresentative.objects.create(user=contact, organisation=organisation)
         _confirmation_mail(organisation, request_base_url)
+        _organisation_audit(AuditEvent.Action.ORGANISATION_REGISTERED, organisation, contact, ip=ip)
     return organisation
-
-
-def registration_throttle(*, ip, email) -> None:
-    """Count a registration from the address and for the e-mail; raise RateLimited past a limit."""
-    subjects = {"ip": ip or "unknown", "email": hashlib.sha256(email.casefold().encode()).hexdigest()}
-    for counted, limit, seconds in REGISTRATION_LIMITS:
-        key = f"registration:{counted}:{seconds}:{subjects[counted]}"
-        cache.add(key, 0, timeout=seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # The window ended between add and incr: this starts the next one.
-            cache.set(key, 1, timeout=seconds)
-            count = 1
-        if count > limit:
-            raise RateLimited(retry_after=seconds)
 
 
 def _contact_account_create(*, email, contact_name, password):
@@ -194,6 +171,7 @@ def organisation_accredit(*, organisation, actor, request_base_url) -> CivilSoci
         organisation.accreditation, organisation.decline_reason = Accreditation.ACCREDITED, ""
         organisation.save(update_fields=["accreditation", "decline_reason"])
         _decision_mail(organisation, request_base_url)
+        _organisation_audit(AuditEvent.Action.ORGANISATION_ACCREDITED, organisation, actor)
     logger.info("Organisation %s accredited by %s", organisation.pk, actor.pk)
     return organisation
 
@@ -210,8 +188,14 @@ def organisation_decline(*, organisation, actor, reason, request_base_url) -> Ci
         organisation.accreditation, organisation.decline_reason = Accreditation.DECLINED, reason
         organisation.save(update_fields=["accreditation", "decline_reason"])
         _decision_mail(organisation, request_base_url)
+        _organisation_audit(AuditEvent.Action.ORGANISATION_DECLINED, organisation, actor, reason=reason)
     logger.info("Organisation %s declined by %s", organisation.pk, actor.pk)
     return organisation
+
+
+def _organisation_audit(action, organisation, actor, *, ip=None, reason=""):
+    details = {"country": str(organisation.country), "email": organisation.email, "reason": reason}
+    audit_record(action=action, actor=actor, obj=organisation, details=details, ip=ip)
 
 
 def _decidable(organisation, actor):

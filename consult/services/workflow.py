@@ -23,6 +23,7 @@ from ..models import Audience, FocalPoint, Position, PositionEvent
 from ..permissions import acts_for, focal_point_role
 from ..tasks import aggregates_refresh_enqueue
 from .accounts import is_secretariat
+from .audit import audit_record
 from .deadlines import is_accepting
 
 Status = Position.Status
@@ -173,6 +174,8 @@ def step(position: Position, actor, action: str, *, status: str, comment: str = 
     position.status = status
     position.save()
     PositionEvent.objects.create(position=position, actor=actor, action=action, comment=comment)
+    details = {"status": status, "comment": comment, "receipt_number": position.receipt_number or ""}
+    audit_record(action=action, actor=actor, consultation=position.consultation, obj=position, details=details)
     return position
 
 

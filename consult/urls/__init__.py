@@ -1,6 +1,18 @@
 """The site's URLs, one module per part of the site, all in the `consult` namespace."""
 
-from . import answering, consultations, coverage, dashboard, exports, invitations, registration, reports, workflow
+from . import (
+    answering,
+    audit,
+    consultations,
+    coverage,
+    dashboard,
+    exports,
+    failures,
+    invitations,
+    registration,
+    reports,
+    workflow,
+)
 
 app_name = "consult"
 
@@ -14,4 +26,6 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *exports.urlpatterns,
     *reports.urlpatterns,
+    *audit.urlpatterns,
+    *failures.urlpatterns,
 ]

@@ -7,6 +7,6 @@ urlpatterns = [
     path("organisations/register/done/", views.organisation_register_done, name="organisation-register-done"),
     path("organisations/confirm/<str:token>/", views.organisation_confirm_email, name="organisation-confirm-email"),
     path("accreditation/", views.accreditation_queue, name="accreditation-queue"),
-    path("accreditation/<int:pk>/accredit/", views.organisation_accredit, name="organisation-accredit"),
-    path("accreditation/<int:pk>/decline/", views.organisation_decline, name="organisation-decline"),
+    path("accreditation/<uuid:public_id>/accredit/", views.organisation_accredit, name="organisation-accredit"),
+    path("accreditation/<uuid:public_id>/decline/", views.organisation_decline, name="organisation-decline"),
 ]

@@ -5,6 +5,7 @@ An area page saves as a form (POST, then redirect) and as autosave (the same POS
 back to them and nothing saved is changed.
 """
 
+from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -32,6 +33,13 @@ from ..selectors.answering import (
 from ..selectors.consultations import consultations_visible_to
 from ..services.answering import PositionNotEditable, edit_refusal, position_publication_set, position_section_save
 from ..services.deadlines import deadline_for, is_accepting
+from ..services.submissions import (
+    SubmissionKeyReused,
+    posted_digest,
+    posted_submission_key,
+    submission_key_new,
+    submission_once,
+)
 from ..services.positions import position_for
 
 TEMPLATES = "consult/answering/"
@@ -187,6 +195,19 @@ class SectionPage:
         if not form.is_valid():
             return self.fail(form, version, invalid_message(form, is_fetch(self.request)), status=400)
         try:
+            outcome = self.save_once(form, version)
+        except PositionNotEditable as refusal:
+            return self.refused(form, version, refusal.message)
+        except StaleSection as stale:
+            return self.stale(form, stale)
+        except SubmissionKeyReused as reused:
+            return self.fail(form, version, reused.message, status=409)
+        return self.saved(outcome)
+
+    def save_once(self, form, version) -> dict:
+        """Save the page, once for the posted key; return the version and time the save wrote."""
+
+        def save() -> dict:
             saved = position_section_save(
                 position=self.position,
                 section=self.section,
@@ -194,16 +215,23 @@ class SectionPage:
                 expected_version=version,
                 actor=self.request.user,
             )
-        except PositionNotEditable as refusal:
-            return self.refused(form, version, refusal.message)
-        except StaleSection as stale:
-            return self.stale(form, stale)
-        return self.saved(saved)
+            return {"version": saved.version, "saved_at": saved.saved_at.isoformat()}
 
-    def saved(self, saved):
+        key = posted_submission_key(self.request.POST)
+        if key is None:
+            return save()
+        purpose = f"section {self.section.code}"
+        digest = posted_digest(self.request.POST, purpose=purpose)
+        outcome, _replayed = submission_once(
+            key=key, position=self.position, purpose=purpose, digest=digest, action=save
+        )
+        return outcome
+
+    def saved(self, outcome):
         if is_fetch(self.request):
-            return JsonResponse({"version": saved.version, "saved_at": saved.saved_at.isoformat()})
-        time = formats.time_format(timezone.localtime(saved.saved_at), "H:i")
+            return JsonResponse(outcome)
+        saved_at = datetime.fromisoformat(outcome["saved_at"])
+        time = formats.time_format(timezone.localtime(saved_at), "H:i")
         messages.success(self.request, _("Saved at %(time)s.") % {"time": time})
         return redirect(self.next_url())
 
@@ -250,6 +278,7 @@ class SectionPage:
             "area": section_area(self.position, self.section),
             "form": form,
             "version": version,
+            "submission_key": submission_key_new(),
             "saved": self.saved_page(),
             "refusal": self.refusal,
             "editable": self.refusal is None,

@@ -90,7 +90,7 @@ def paper_confirm(request, paper):
     if paper.imported_at:
         messages.warning(request, _("This file was already imported; nothing was changed."))
         return redirect(paper.consultation)
-    result = position_paper_confirm(paper=paper)
+    result = position_paper_confirm(paper=paper, actor=request.user)
     messages.success(request, _("Position paper imported: %(summary)s") % {"summary": result.summary()})
     return redirect(paper.consultation)
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
-from ..models import Audience
+from ..models import Audience, AuditEvent
 from ..permissions import coordinated_states
 from ..selectors.consultations import consultations_visible_to
 from ..services.accounts import is_secretariat
+from ..services.audit import audit_record
 from ..services.exports import responses_csv_lines, responses_export_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,6 +30,10 @@ def responses_export(request, slug, format):
         raise Http404
     options = {"consultation": consultation, "audience": audience, "states": states}
     filename = f"{consultation.slug}-responses-{audience or 'all'}-{timezone.now():%Y%m%d-%H%M}.{format}"
+    audit_record(
+        action=AuditEvent.Action.EXPORT_DOWNLOADED, actor=request.user, consultation=consultation,
+        details={"format": format, "audience": audience or "", "filename": filename},
+    )
     if format == "csv":
         response = StreamingHttpResponse(responses_csv_lines(**options), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, filename)

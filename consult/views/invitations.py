@@ -15,7 +15,7 @@ from ..selectors.invitations import invitations_for_secretariat
 from ..services import invitations as service
 from ..services.invitation_csv import InvitationImportError
 from ..services.invitations import InvitationError
-from .access import secretariat_required
+from .access import rate_limited, secretariat_required
 
 # Several authentication backends are configured (django-axes first): a login without
 # authenticate() must name the one that holds the account.
@@ -92,7 +92,7 @@ def invitation_resend(request, pk):
 def invitation_revoke(request, pk):
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
-        service.invitation_revoke(invitation=invitation)
+        service.invitation_revoke(invitation=invitation, actor=request.user)
     except InvitationError as error:
         messages.error(request, str(error))
     else:
@@ -132,6 +132,7 @@ def invitation_problem(request, token, error):
 
 
 @require_POST
+@rate_limited("invitation-new-link", subject="token")
 def invitation_request_new(request, token):
     try:
         outcome = service.invitation_request_new(token=token, request_base_url=site_url(request))

@@ -1,6 +1,5 @@
 """Civil society registration (public) and the secretariat's accreditation queue."""
 
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +10,9 @@ from ..forms.registration import DeclineForm, OrganisationRegistrationForm
 from ..models import CivilSocietyOrganisation
 from ..selectors.registration import organisations_awaiting_accreditation, organisations_awaiting_confirmation_count
 from ..services import registration as service
-from ..services.registration import RateLimited, RegistrationError
-from .access import secretariat_required
+from ..services.rate_limits import RateLimited
+from ..services.registration import RegistrationError
+from .access import client_ip, secretariat_required, too_many_requests
 from .invitations import site_url
 
 
@@ -24,12 +24,10 @@ def organisation_register(request):
             return redirect("consult:organisation-register-done")
         try:
             service.organisation_register(
-                **form.registration(), ip=get_client_ip_address(request), request_base_url=site_url(request)
+                **form.registration(), ip=client_ip(request), request_base_url=site_url(request)
             )
         except RateLimited as error:
-            response = render(request, "consult/registration/rate_limited.html", status=429)
-            response["Retry-After"] = str(error.retry_after)
-            return response
+            return too_many_requests(request, error, "consult/registration/rate_limited.html")
         return redirect("consult:organisation-register-done")
     return render(request, "consult/registration/register.html", {"form": form})
 
@@ -59,8 +57,8 @@ def accreditation_queue(request):
 
 @secretariat_required
 @require_POST
-def organisation_accredit(request, pk):
-    organisation = get_object_or_404(CivilSocietyOrganisation, pk=pk)
+def organisation_accredit(request, public_id):
+    organisation = get_object_or_404(CivilSocietyOrganisation, public_id=public_id)
     try:
         service.organisation_accredit(organisation=organisation, actor=request.user, request_base_url=site_url(request))
     except RegistrationError as error:
@@ -71,8 +69,8 @@ def organisation_accredit(request, pk):
 
 
 @secretariat_required
-def organisation_decline(request, pk):
-    organisation = get_object_or_404(CivilSocietyOrganisation, pk=pk)
+def organisation_decline(request, public_id):
+    organisation = get_object_or_404(CivilSocietyOrganisation, public_id=public_id)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

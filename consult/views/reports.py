@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..forms.reports import ReportBuildForm
-from ..models import RegionalGrouping, Report
+from ..models import AuditEvent, RegionalGrouping, Report
 from ..selectors.consultations import consultations_visible_to
 from ..selectors.reports import (
     can_download_report,
@@ -32,6 +32,7 @@ from ..selectors.reports import (
 from ..selectors.summaries import regional_summary
 from ..selectors.workflow import receipt_sections
 from ..services.accounts import is_secretariat
+from ..services.audit import audit_record
 from ..services.reports.build import SUMMARY_FORMATS, report_filename, report_publish, report_retry, reports_request
 from ..services.reports.html import summary_context
 from .access import secretariat_required
@@ -104,6 +105,12 @@ def report_download(request, report_id):
     report = built_report(report_id)
     if not can_download_report(request.user, report):
         return refuse(request)
+    # Reading a published report is public, not an act to record; any signed-in download is.
+    if request.user.is_authenticated:
+        audit_record(
+            action=AuditEvent.Action.REPORT_DOWNLOADED, actor=request.user, consultation=report.consultation,
+            obj=report, details={"format": report.format, "published": report.is_published},
+        )
     response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report_filename(report))
     response["Content-Type"] = CONTENT_TYPES[report.format]
     return response
@@ -116,7 +123,7 @@ def report_retry_view(request, report_id):
     if report.status != Report.Status.FAILED:
         messages.error(request, _("Only a failed report can be built again."))
     else:
-        report_retry(report=report)
+        report_retry(report=report, actor=request.user)
         messages.success(request, _("The report is being built again."))
     return redirect("consult:report-list", slug=report.consultation.slug)
 
@@ -129,7 +136,7 @@ def report_publish_view(request, report_id):
     if published and report.status != Report.Status.DONE:
         messages.error(request, _("Only a report that is ready can be published."))
     else:
-        report_publish(report=report, published=published)
+        report_publish(report=report, published=published, actor=request.user)
         messages.success(request, _("The report was published.") if published else _("The report was withdrawn."))
     return redirect("consult:report-list", slug=report.consultation.slug)
 

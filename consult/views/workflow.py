@@ -28,6 +28,7 @@ from ..selectors.workflow import (
     receipt_sections,
 )
 from ..services import workflow
+from ..services.submissions import SubmissionKeyReused, posted_digest, posted_submission_key, submission_once
 from ..services.workflow import WorkflowError
 
 HISTORY_PAGE_SIZE = 50
@@ -88,8 +89,11 @@ def position_submit(request, position_id):
     form = SubmitForm(posted(request), position=position)
     if request.method == "POST" and form.is_valid():
         confirmed = form.cleaned_data.get("on_behalf_confirmed", False)
-        success = _("Submitted. Your receipt number is %(receipt)s.")
-        return run_step(request, position, workflow.position_submit, success, on_behalf_confirmed=confirmed)
+        key = posted_submission_key(request.POST)
+        if key is None:
+            success = _("Submitted. Your receipt number is %(receipt)s.")
+            return run_step(request, position, workflow.position_submit, success, on_behalf_confirmed=confirmed)
+        return submit_once(request, position, key, on_behalf_confirmed=confirmed)
     context = {
         "position": position,
         "form": form,
@@ -97,6 +101,33 @@ def position_submit(request, position_id):
         "deadline": position_deadline(position),
     }
     return render(request, "consult/workflow/submit.html", context)
+
+
+def submit_once(request, position, key, **arguments):
+    """Submit once for the form's key: the same form posted again gets the first receipt, nothing more."""
+
+    def submit() -> dict:
+        submitted = workflow.position_submit(position=position, actor=request.user, **arguments)
+        return {"receipt_number": submitted.receipt_number}
+
+    try:
+        digest = posted_digest(request.POST, purpose="submit")
+        outcome, replayed = submission_once(key=key, position=position, purpose="submit", digest=digest, action=submit)
+    except (WorkflowError, SubmissionKeyReused) as error:
+        messages.error(request, error.message)
+    else:
+        receipt = outcome["receipt_number"]
+        if replayed and not still_submitted(position, receipt):
+            messages.error(request, _("This form was already sent, and the position has changed since. Nothing was "
+                                      "changed: open the submit page again."))
+        else:
+            messages.success(request, _("Submitted. Your receipt number is %(receipt)s.") % {"receipt": receipt})
+    return redirect("consult:position-detail", position.pk)
+
+
+def still_submitted(position, receipt: str) -> bool:
+    """Tell whether the position is still as the first submission left it (not reopened or amended since)."""
+    return Position.objects.filter(pk=position.pk, status=Position.Status.SUBMITTED, receipt_number=receipt).exists()
 
 
 @login_required

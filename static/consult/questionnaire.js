@@ -111,16 +111,36 @@
     autosave();
   }
 
-  // Autosave: a few seconds after typing stops, when leaving a field or the page. A save runs in
-  // the background and never holds the page; on failure the text stays here and saving retries.
+  // A random key (UUID 4) for one content sent: the server acts once per key. crypto.randomUUID
+  // needs HTTPS; getRandomValues does not.
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, function (byte) { return byte.toString(16).padStart(2, "0"); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  // Autosave: a few seconds after typing stops, and at the latest a few seconds after the first
+  // unsaved edit however long typing goes on; also when leaving a field or the page. A save runs
+  // in the background and never holds the page; on failure the text stays here and saving retries.
   function autosave() {
     const DELAY = 3000;
+    // Kept under 5 s: a browser closed abruptly loses at most the last 5 seconds of typing.
+    const LONGEST_WAIT = 4000;
     const LONGEST_RETRY = 30000;
     // Not form.action: the buttons named "action" shadow that property.
     const url = form.getAttribute("action") || window.location.href;
     const version = form.querySelector("input[name=version]");
     const token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    const formKey = form.querySelector("input[name=submission_key]");
     let edits = 0;
+    // The oldest edit not yet sent (a time), and the key of the content last sent: a retry of
+    // the same content reuses its key, so a save that arrived but whose answer was lost is not
+    // done twice; new content gets a new key.
+    let waitingSince = null;
+    let sentEdits = -1;
+    let sentKey = null;
     let savedEdits = 0;
     let timer = null;
     let saving = null;
@@ -136,6 +156,11 @@
     function later(delay) {
       clearTimeout(timer);
       timer = setTimeout(function () { save(false); }, delay);
+    }
+
+    function soon() {
+      const longest = waitingSince === null ? DELAY : waitingSince + LONGEST_WAIT - Date.now();
+      later(Math.max(0, Math.min(DELAY, longest)));
     }
 
     function csrfToken() {
@@ -169,9 +194,15 @@
         return saving.then(function () { return save(keepalive); });
       }
       const snapshot = edits;
+      if (snapshot !== sentEdits) {
+        sentEdits = snapshot;
+        sentKey = newKey();
+      }
+      waitingSince = null;
       const body = new FormData(form);
       body.delete("csrfmiddlewaretoken");
       body.delete("action");
+      body.set("submission_key", sentKey);
       say(texts.textSaving);
       saving = send(body, keepalive)
         .then(function (response) { return answered(response, snapshot); })
@@ -192,6 +223,10 @@
           say(data.error);
         } else if (data && response.status === 400) {
           say(data.error);
+        } else if (data && data.error && response.status === 503) {
+          // The site cannot reach its database for a moment: the text stays here, saving retries.
+          say(data.error);
+          retry();
         } else if (response.status === 401 || response.status === 403 || response.redirected) {
           say(data && data.error ? data.error : texts.textSession);
           retry();
@@ -209,7 +244,7 @@
       const time = new Date(data.saved_at).toLocaleTimeString(document.documentElement.lang || undefined);
       say(fill(texts.textSaved, { time: time }));
       if (dirty()) {
-        later(DELAY);
+        soon();
       }
     }
 
@@ -226,8 +261,11 @@
 
     function edited() {
       edits += 1;
+      if (waitingSince === null) {
+        waitingSince = Date.now();
+      }
       if (!stopped) {
-        later(DELAY);
+        soon();
       }
     }
 
@@ -249,6 +287,12 @@
       }
     });
     window.addEventListener("pagehide", function () { save(true); });
+    window.addEventListener("pageshow", function (event) {
+      // Back on a page kept by the browser: its form's key may have been used; take a new one.
+      if (event.persisted && formKey) {
+        formKey.value = newKey();
+      }
+    });
     window.addEventListener("beforeunload", function (event) {
       // Ask before leaving only when the last save failed: otherwise pagehide saves.
       if (dirty() && failing && !submitting) {

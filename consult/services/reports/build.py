@@ -9,7 +9,8 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone, translation
 
-from consult.models import Report
+from consult.models import AuditEvent, Report
+from consult.services.audit import audit_record
 from consult.selectors.summaries import regional_summary
 from consult.services.exports import responses_export_csv, responses_export_xlsx
 
@@ -41,6 +42,8 @@ def reports_request(*, consultation, groupings, formats, language, actor) -> lis
             for format in formats
         )
         reports_enqueue(reports)
+        details = {"reports": [str(report.pk) for report in reports], "formats": list(formats), "language": language}
+        audit_record(action=AuditEvent.Action.REPORT_REQUESTED, actor=actor, consultation=consultation, details=details)
     return reports
 
 
@@ -117,12 +120,19 @@ def report_store(report: Report, content: bytes | File, data_cutoff) -> Report:
     )
     if previous and previous != report.file.name:
         report.file.storage.delete(previous)
+    report_audit(AuditEvent.Action.REPORT_BUILT, report, file=report.file.name)
     return report
 
 
 def report_fail(*, report: Report, error: str) -> Report:
     report_progress(report, status=Report.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    report_audit(AuditEvent.Action.REPORT_FAILED, report, error=error[:500])
     return report
+
+
+def report_audit(action, report: Report, actor=None, **details) -> None:
+    """Record a step of the report's life; building and failing are the workers' doing, with no actor."""
+    audit_record(action=action, actor=actor, consultation=report.consultation_id, obj=report, details=details)
 
 
 def report_filename(report: Report) -> str:
@@ -133,15 +143,18 @@ def report_filename(report: Report) -> str:
     return f"{report.consultation.slug}-{grouping}-{report.language}.{report.format}"
 
 
-def report_retry(*, report: Report) -> Report:
+def report_retry(*, report: Report, actor=None) -> Report:
     """Put a failed report back in the queue."""
     with transaction.atomic():
         report_progress(report, status=Report.Status.PENDING, progress=0, error="", finished_at=None)
         reports_enqueue([report])
+        report_audit(AuditEvent.Action.REPORT_REQUESTED, report, actor, retry=True)
     return report
 
 
-def report_publish(*, report: Report, published: bool) -> Report:
-    """Publish a built report (readable without an account), or withdraw it."""
-    report_progress(report, is_published=published)
+def report_publish(*, report: Report, published: bool, actor=None) -> Report:
+    """Publish a built report (readable without an account), or withdraw it (recorded as published: false)."""
+    with transaction.atomic():
+        report_progress(report, is_published=published)
+        report_audit(AuditEvent.Action.REPORT_PUBLISHED, report, actor, published=published)
     return report

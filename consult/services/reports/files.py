@@ -4,7 +4,9 @@ import zipfile
 from datetime import datetime
 from io import BytesIO
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from consult.services.exports import FORMULA_STARTS, xlsx_value
+
+__all__ = ["FORMULA_STARTS", "fixed_zip", "neutralised"]
 
 
 def fixed_zip(content: bytes, moment: datetime) -> bytes:
@@ -20,7 +22,9 @@ def fixed_zip(content: bytes, moment: datetime) -> bytes:
 
 
 def neutralised(value):
-    """Return a cell value that no spreadsheet runs as a formula: text starting like one gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Return a cell value that no spreadsheet runs as a formula: the raw answer exports' rule, one for all.
+
+    Text starting like a formula, even after blanks or invisible characters, gets a leading ';
+    characters a workbook cannot hold are dropped, so a stray control character fails no report.
+    """
+    return xlsx_value(value) if isinstance(value, str) else value

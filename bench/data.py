@@ -1,0 +1,88 @@
+"""The benchmark's own data: a fresh PostgreSQL database holding the demo's consultation.
+
+The consultation is the real position paper's (`hld-2013`), its questions generated as the
+demo does; then every member state and N civil society organisations answer it through the
+demo's generator (`demo_responses`), every response submitted. The data grows in place: a
+run over several sizes adds only the responses the next size needs.
+"""
+
+import time
+from urllib.parse import urlsplit
+
+import psycopg2
+from psycopg2 import sql
+
+SECRETARIAT = "bench.secretariat"
+
+
+def database_recreate(url: str) -> None:
+    """Drop and create the database the URL names (its name must start with "consult_bench")."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql") or not name.startswith("consult_bench"):
+        raise SystemExit(f"The benchmark recreates its database: give it a PostgreSQL one named consult_bench*, not {url}")
+    server = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password, dbname="postgres",
+    )
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    server.close()
+
+
+def consultation_setup():
+    """Migrate, then load the member states, groupings, paper and questions; return the consultation."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from consult.services.accounts import secretariat_group
+    from consult.services.demo import GROUPINGS, demo_consultation, demo_paper_import
+    from consult.services.questions import questions_generate
+    from consult.services.stakeholders import groupings_import_csv, member_states_load
+
+    call_command("migrate", verbosity=0)
+    member_states_load()
+    with GROUPINGS.open(encoding="utf-8") as file:
+        groupings_import_csv(file=file)
+    consultation = demo_consultation()
+    demo_paper_import(consultation)
+    questions_generate(consultation=consultation)
+    user, _ = get_user_model().objects.get_or_create(username=SECRETARIAT, defaults={"is_staff": True})
+    user.groups.add(secretariat_group())
+    return consultation
+
+
+def responses_grow(consultation, responses: int) -> float:
+    """Bring the consultation to every member state and `responses` organisations answering; return seconds."""
+    from django.db import connection
+
+    from consult.services.demo_responses import demo_responses_generate
+
+    started = time.perf_counter()
+    demo_responses_generate(consultation=consultation, states=1000, organisations=responses, all_submitted=True)
+    # This PostgreSQL runs without autovacuum: without fresh statistics the planner guesses.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def data_shape(consultation) -> dict:
+    """Return how many positions, answers and long texts the consultation holds."""
+    from django.db.models import Count
+    from django.db.models.functions import Length
+
+    from consult.models import Position
+    from surveys.models import Answer
+
+    positions = Position.objects.filter(consultation=consultation)
+    answers = Answer.objects.filter(response__position__consultation=consultation)
+    by_audience = dict(positions.values_list("audience").annotate(n=Count("pk")).order_by())
+    return {
+        "states": by_audience.get("member_state", 0),
+        "organisations": by_audience.get("civil_society", 0),
+        "answers": answers.count(),
+        "long_texts": answers.annotate(length=Length("text")).filter(length__gte=1000).count(),
+        "regions": positions.filter(audience="civil_society").values("organisation__country").distinct().count(),
+    }

@@ -1,0 +1,151 @@
+"""The transactional outbox: work to do after a commit, written in the transaction itself.
+
+A task published to the broker from inside a transaction can run before the commit or be
+lost if the broker is down; one published after the commit is lost if the process dies in
+between. So the transaction writes an OutboxTask row instead: it commits or rolls back with
+the change that needs it. Once committed, the row is published at once when the broker
+answers; when it does not, the row waits and the relay (`outbox_publish_pending`, run by
+beat every few seconds and by `manage.py outbox_relay`) publishes it later. A broker error
+is logged, never shown to the person whose change made the task necessary.
+
+A dedupe key coalesces: while a row with the key waits, more requests for the same work add
+nothing. The task claims its row (`outbox_claim`) when it starts, so work committed from then
+on adds a new row and a new run.
+
+A task that fails for good, after its bounded retries, is recorded as a TaskFailure (by the
+worker's task_failure signal) and listed for the secretariat until someone dismisses it.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import OutboxTask, TaskFailure
+
+logger = logging.getLogger(__name__)
+
+RELAY_BATCH = 500
+PUBLISH_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 5}
+
+
+def outbox_add(task_name: str, args: list | tuple = (), dedupe_key: str | None = None, *, countdown: int = 0) -> bool:
+    """Write the task to the outbox in the current transaction; publish it once that commits.
+
+    Return whether this transaction wrote it: with a dedupe key, False means a row with the
+    key was waiting already and will do the work.
+    """
+    row = OutboxTask(task_name=task_name, args=list(args), dedupe_key=dedupe_key)
+    with transaction.atomic():
+        # INSERT ... ON CONFLICT DO NOTHING: of concurrent transactions, one inserts the key
+        # and the others wait for it to commit, then insert nothing.
+        OutboxTask.objects.bulk_create([row], ignore_conflicts=True)
+        inserted = OutboxTask.objects.filter(pk=row.pk).exists()
+        if not inserted and not waiting_row_held(dedupe_key):
+            # The task claimed the waiting row between the two statements: there is none now.
+            OutboxTask.objects.bulk_create([row], ignore_conflicts=True)
+            inserted = OutboxTask.objects.filter(pk=row.pk).exists()
+    if inserted:
+        # robust: the change is committed by then; whatever goes wrong is logged and the relay retries.
+        transaction.on_commit(partial(outbox_publish, row.pk, countdown=countdown), robust=True)
+    return inserted
+
+
+def waiting_row_held(dedupe_key: str) -> bool:
+    """Lock the waiting row with the key against its claim until this transaction ends.
+
+    The task deletes (claims) its row, then counts what is committed. A transaction that
+    relies on the row must therefore commit before the claim: the KEY SHARE lock makes the
+    claim wait for it, and does not make concurrent transactions wait for each other.
+    """
+    if connection.vendor != "postgresql":
+        return OutboxTask.objects.filter(dedupe_key=dedupe_key).exists()  # SQLite: one writer at a time.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {OutboxTask._meta.db_table} WHERE dedupe_key = %s FOR KEY SHARE", [dedupe_key])
+        return cursor.fetchone() is not None
+
+
+def outbox_publish(row_id, *, countdown: int = 0) -> bool:
+    """Publish the outbox row, unless its task has claimed it already; return False if the broker refused."""
+    row = OutboxTask.objects.filter(pk=row_id).first()
+    return row is None or row_publish(row, countdown=countdown)
+
+
+def row_publish(row: OutboxTask, *, countdown: int = 0) -> bool:
+    """Send the row's task to the broker and note when; on a broker error, note it and return False."""
+    try:
+        task_send(row, countdown=countdown)
+    except Exception as error:  # noqa: BLE001 - whatever the broker's error, the row waits for the relay.
+        logger.warning("Outbox: could not publish %s, left for the relay: %r", row, error)
+        OutboxTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=repr(error)[:2000])
+        return False
+    OutboxTask.objects.filter(pk=row.pk).update(published_at=timezone.now(), attempts=row.attempts + 1, last_error="")
+    return True
+
+
+def task_send(row: OutboxTask, *, countdown: int = 0) -> None:
+    app = current_app
+    if app.conf.task_always_eager:
+        # In-process (the demo): the task runs now; it claims the row itself.
+        app.tasks[row.task_name].apply(args=row.args)
+        return
+    # No retries, short timeouts: a broker that does not answer at once is retried by the relay,
+    # not by the person waiting for their page. A connection of its own, because the shared ones
+    # retry connecting for seconds. Only the first of a coalescing window publishes: it is cheap.
+    with app.connection_for_write(transport_options=PUBLISH_OPTIONS) as broker:
+        app.send_task(row.task_name, args=row.args, countdown=countdown or None, retry=False, ignore_result=True,
+                      connection=broker)
+
+
+def outbox_claim(dedupe_key: str) -> bool:
+    """Delete the waiting row with the key, when its task starts; return whether there was one.
+
+    Called outside any transaction, so the claim commits before the task does its work: what is
+    committed after it adds a new row, and so a new run.
+    """
+    deleted, _ = OutboxTask.objects.filter(dedupe_key=dedupe_key).delete()
+    return deleted > 0
+
+
+def outbox_pending(*, now=None):
+    """Return the rows to publish: never published (after a short grace), or published long ago and unclaimed."""
+    now = now or timezone.now()
+    grace = now - timedelta(seconds=settings.OUTBOX_PUBLISH_GRACE_SECONDS)
+    stale = now - timedelta(seconds=settings.OUTBOX_REPUBLISH_AFTER_SECONDS)
+    unpublished = Q(published_at__isnull=True, created_at__lt=grace)
+    return OutboxTask.objects.filter(unpublished | Q(published_at__lt=stale)).order_by("created_at")
+
+
+def outbox_publish_pending() -> tuple[int, int]:
+    """Publish the rows that wait; return (published, still waiting because the broker refused)."""
+    with transaction.atomic():
+        # Two relays at once (two beats, a command and beat) skip each other's rows. NO KEY: a
+        # submission's KEY SHARE lock on a waiting row does not wait for the relay.
+        rows = list(outbox_pending().select_for_update(skip_locked=True, no_key=True)[:RELAY_BATCH])
+        for published, row in enumerate(rows):
+            if not row_publish(row):
+                return published, len(rows) - published  # The broker is down: the next pass tries again.
+    return len(rows), 0
+
+
+def task_failure_record(*, task_id: str, task_name: str, args, exception: BaseException, traceback: str, retries: int):
+    """Record a task that failed for good; recording the same task run twice keeps the first."""
+    failure = TaskFailure(
+        task_id=task_id, task_name=task_name, args=repr(args)[:2000], exception=repr(exception)[:4000],
+        traceback=traceback[-20000:], retries=retries,
+    )
+    TaskFailure.objects.bulk_create([failure], ignore_conflicts=True)
+    return failure
+
+
+def task_failure_dismiss(*, failure: TaskFailure, actor) -> TaskFailure:
+    """Take the failure off the secretariat's list, noting who looked at it."""
+    if failure.dismissed_at is None:
+        failure.dismissed_at, failure.dismissed_by = timezone.now(), actor
+        failure.save(update_fields=["dismissed_at", "dismissed_by"])
+    return failure

@@ -1,0 +1,80 @@
+"""Doing a posted action once per submission key, whatever the number of times it is posted.
+
+Each questionnaire page and submit form carries a fresh key. The first request with a key
+inserts its SubmissionKey row in the transaction that acts; a concurrent duplicate waits on
+the primary key index until that transaction ends, then reads the first outcome instead of
+acting again. A key posted again with other content is refused and nothing is changed.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ..models import Position, SubmissionKey
+
+# Posted fields that are not content: the CSRF token changes when one logs in again elsewhere.
+NOT_CONTENT = {"csrfmiddlewaretoken", "submission_key"}
+
+
+class SubmissionKeyReused(Exception):
+    """The key was used before for other content; the message says so, for the person to read."""
+
+    @property
+    def message(self) -> str:
+        return self.args[0]
+
+
+def submission_key_new() -> str:
+    return str(uuid.uuid4())
+
+
+def posted_submission_key(data) -> uuid.UUID | None:
+    """Return the key posted with the form, or None when there is none (old pages, API clients)."""
+    try:
+        return uuid.UUID(data.get("submission_key", ""))
+    except ValueError:
+        return None
+
+
+def posted_digest(data, *, purpose: str) -> str:
+    """Return the SHA-256 of the posted content, the same whatever the order of its fields."""
+    fields = sorted((name, data.getlist(name)) for name in data if name not in NOT_CONTENT)
+    canonical = json.dumps([purpose, fields], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def submission_once(
+    *, key: uuid.UUID, position: Position, purpose: str, digest: str, action: Callable[[], dict]
+) -> tuple[dict, bool]:
+    """Run `action` once for the key and return (its outcome, whether this request replayed it).
+
+    `action` returns the outcome as JSON-able data, stored with the key. If it raises, the key
+    is not recorded and may be used again. Raise SubmissionKeyReused when the key was recorded
+    for other content, for another position or for another purpose.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = SubmissionKey.objects.create(key=key, position=position, purpose=purpose, digest=digest)
+        except IntegrityError:
+            return recorded_outcome(key, position, purpose, digest), True
+        row.outcome = action()
+        row.save(update_fields=["outcome"])
+    return row.outcome, False
+
+
+def recorded_outcome(key: uuid.UUID, position: Position, purpose: str, digest: str) -> dict:
+    # The first request has committed by now: the insert waited for it on the index.
+    row = SubmissionKey.objects.get(key=key)
+    if (row.position_id, row.purpose, row.digest) != (position.pk, purpose, digest):
+        raise SubmissionKeyReused(
+            _(
+                "Not saved: this form was already sent with other content. Nothing was changed. "
+                "Your input is kept: check it and send it again."
+            )
+        )
+    return row.outcome
