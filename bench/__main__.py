@@ -48,6 +48,8 @@ def parse(argv) -> argparse.Namespace:
     parser.add_argument("--compare", type=Path, help="A previous JSON file: print the growth from its sizes.")
     parser.add_argument("--skip-load", action="store_true", help="Skip the throughput test (bench/load.py).")
     parser.add_argument("--skip-reports", action="store_true", help="Skip building reports on Celery workers.")
+    parser.add_argument("--keep-database", action="store_true",
+                        help="Reuse the database of an earlier run, adding only the responses missing.")
     options = parser.parse_args(argv)
     if options.sizes:
         options.sizes = sorted({int(size.replace("_", "")) for size in options.sizes.split(",") if size})
@@ -81,7 +83,8 @@ def main(argv=None) -> int:
 
     from . import data
 
-    data.database_recreate(os.environ["DATABASE_URL"])
+    if not options.keep_database:
+        data.database_recreate(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
@@ -103,10 +106,11 @@ def run(figures: Figures, options) -> int:
     consultation = data.consultation_setup()
     user = get_user_model().objects.get(username=data.SECRETARIAT)
     figures.add("consultation_setup", time.perf_counter() - started, "s")
-    base = min(STATEMENTS_BASE, max(1, options.sizes[0] // 10))
-    data.responses_grow(consultation, base)
-    SizedFigures(figures, base).add("aggregates_rebuild_statements", database.rebuild_statements(consultation),
-                                    "statements")
+    if not options.keep_database:  # A kept database may already hold more responses than this.
+        base = min(STATEMENTS_BASE, max(1, options.sizes[0] // 10))
+        data.responses_grow(consultation, base)
+        SizedFigures(figures, base).add("aggregates_rebuild_statements", database.rebuild_statements(consultation),
+                                        "statements")
     failures = 0
     for size in options.sizes:
         sized = SizedFigures(figures, size)

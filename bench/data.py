@@ -69,20 +69,29 @@ def responses_grow(consultation, responses: int) -> float:
 
 
 def data_shape(consultation) -> dict:
-    """Return how many positions, answers and long texts the consultation holds."""
+    """Return how many positions, answers and long texts the consultation holds, and where from."""
     from django.db.models import Count
     from django.db.models.functions import Length
+    from django_countries import countries
 
-    from consult.models import Position
+    from consult.models import MemberState, Position
     from surveys.models import Answer
 
     positions = Position.objects.filter(consultation=consultation)
     answers = Answer.objects.filter(response__position__consultation=consultation)
     by_audience = dict(positions.values_list("audience").annotate(n=Count("pk")).order_by())
+    organisation_countries = set(
+        positions.filter(audience="civil_society").values_list("organisation__country", flat=True).distinct()
+    )
+    regions = {region for iso3, region in MemberState.objects.values_list("iso3", "region__code")
+               if countries.alpha2(iso3) in organisation_countries}
+    answer_count = answers.count()
     return {
         "states": by_audience.get("member_state", 0),
         "organisations": by_audience.get("civil_society", 0),
-        "answers": answers.count(),
+        "answers": answer_count,
+        "answers_per_response": round(answer_count / max(1, sum(by_audience.values())), 1),
         "long_texts": answers.annotate(length=Length("text")).filter(length__gte=1000).count(),
-        "regions": positions.filter(audience="civil_society").values("organisation__country").distinct().count(),
+        "organisation_countries": len(organisation_countries),
+        "organisation_regions": len(regions),
     }

@@ -7,8 +7,11 @@ each area page posts, how long to run and how fast the respondents arrive. Each 
 in once with the real login form, then, until the time is up, takes its next draft and:
 
 1. posts the page of the draft's open area with all its questions, as the browser's form does
-   (CSRF token, `version` 0 as the page was loaded before its first save, "Save and continue");
-2. posts the submit form of the draft.
+   (CSRF token, `version` 0 as the page was loaded before its first save, the page's fresh
+   `submission_key`, "Save and continue");
+2. posts the submit form of the draft, with its own fresh `submission_key`.
+
+(`"submission_keys": false` in the plan posts the forms without keys, as older pages did.)
 
 Redirects are not followed: the page after a redirect only shows the result, which the client
 reads from the flash message the redirect left in the `messages` cookie, then drops the cookie
@@ -26,6 +29,7 @@ import math
 import re
 import sys
 import time
+import uuid
 import zlib
 
 import aiohttp
@@ -76,6 +80,7 @@ class VirtualRespondent:
         self.base = plan["base_url"]
         self.forms = plan["forms"]
         self.timeout = aiohttp.ClientTimeout(total=plan["timeout"])
+        self.submission_keys = plan.get("submission_keys", True)
         self.respondent = respondent
         self.stats = stats
         self.session: aiohttp.ClientSession | None = None
@@ -125,14 +130,14 @@ class VirtualRespondent:
 
     async def submit(self, position_id: str, area: str) -> None:
         started = time.perf_counter()
-        page = [*self.forms[area], ("version", "0"), ("action", "next")]
+        page = [*self.forms[area], ("version", "0"), ("action", "next"), *self.submission_key()]
         status, _messages = await self.post(f"/positions/{position_id}/areas/{area}/", page)
         if status is None:
             return
         if status != 302:
             self.classify(status, "page_refused", f"area page {position_id}/{area}")
             return
-        status, messages = await self.post(f"/positions/{position_id}/submit/", [])
+        status, messages = await self.post(f"/positions/{position_id}/submit/", self.submission_key())
         if status is None:
             return
         if status != 302:
@@ -146,6 +151,10 @@ class VirtualRespondent:
         self.stats.counts["accepted"] += 1
         self.stats.receipts[position_id] = receipt.group(0)
         self.stats.submission_ms.append((time.perf_counter() - started) * 1000)
+
+    def submission_key(self) -> list[tuple[str, str]]:
+        """Return the hidden key each rendered form carries (a new one per page shown), unless told not to."""
+        return [("submission_key", str(uuid.uuid4()))] if self.submission_keys else []
 
     def classify(self, status: int, refused: str, what: str) -> None:
         kind = "status_5xx" if status >= 500 else "status_4xx" if status >= 400 else refused

@@ -172,7 +172,10 @@ def drafts_create(consultation, survey, tag, users, positions_each, sections) ->
     ]
     Position.objects.bulk_create(positions, batch_size=BATCH)
     PositionEvent.objects.bulk_create(
-        (PositionEvent(position=position, action=PositionEvent.Action.CREATED) for position in positions),
+        (
+            PositionEvent(position=position, actor=users[index // positions_each], action=PositionEvent.Action.CREATED)
+            for index, position in enumerate(positions)
+        ),
         batch_size=BATCH,
     )
     return [

@@ -1,4 +1,8 @@
-"""A real Celery worker keeps the figures up to date after submissions, one recount per burst."""
+"""A real Celery worker keeps the figures up to date after submissions, one recount per burst.
+
+Each submission writes an outbox row (unless one for the consultation waits already) that
+schedules the recount; the recount claims the row as it starts.
+"""
 
 import time
 
@@ -6,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from config.celery import app
-from consult.models import Publication
+from consult.models import OutboxTask, Publication
 from surveys.services import response_submit
 
 from .aggregation_cases import CSO, assert_hand_figures, build_hand_set, respond, stored
@@ -82,6 +86,7 @@ def test_a_burst_of_submissions_is_counted_by_a_couple_of_recounts(celery_worker
     runs = refresh_runs(celery_worker) - before
     # One recount per coalescing window the burst spans, and perhaps one for the last stragglers.
     assert 1 <= runs <= 2 + int(elapsed // window)
+    assert not OutboxTask.objects.exists()  # Every row written was claimed by its recount.
     row = stored(consultation, None, CSO, "1.1-importance")
     assert (row.mean, row.median) == (3.0, 3.0)
     assert [stored(consultation, None, CSO, "1.1-importance", str(value)).share for value in range(1, 6)] == [0.2] * 5

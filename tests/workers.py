@@ -206,14 +206,14 @@ class RedisServer:
 
 
 @contextmanager
-def web_server(database, *, broker_url, workers=2, threads=4, env=None):
-    """Serve the site with gunicorn, as production does; yield its base URL."""
+def web_server(database, *, broker_url, env=None):
+    """Serve the site with gunicorn and production's settings (config/gunicorn.py); yield its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
-               "--timeout", "60", "--preload"]
-    process = subprocess.Popen(command, cwd=ROOT, env=process_env(database, {"CONN_MAX_AGE": "60", **(env or {})},
-                                                                  broker_url))
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config" / "gunicorn.py"),
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "config.wsgi"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=process_env(database, {"CONN_MAX_AGE": "60", **(env or {})}, broker_url)
+    )
     try:
         wait_for_port(port, timeout=60, process=process)
         yield f"http://127.0.0.1:{port}"

@@ -46,7 +46,7 @@ current_question AS (
     JOIN {questionnaire} qn ON qn.survey_id = q.survey_id
     WHERE qn.consultation_id = %s AND q.is_current = %s
 ),
-respondent AS MATERIALIZED (
+respondent AS (
     SELECT p.response_id, p.audience, COALESCE(p.member_state_id, cs.state_id, 0) AS state_key
     FROM {position} p
     JOIN {response} r ON r.id = p.response_id

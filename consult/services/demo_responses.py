@@ -191,14 +191,14 @@ class Answering:
     def positions_create(self, batch, rng) -> tuple[int, int]:
         """Create the batch's responses, positions and answers; return how many positions and answers."""
         now = timezone.now()
-        responses, positions, respondents = [], [], []
-        for pk, code, region in batch:
+        responses, positions = [], []
+        for pk, _code, _region in batch:
             status = self.status(rng)
             response = Response(survey=self.survey, status="submitted" if status == "submitted" else "draft",
                                 submitted_at=now if status == "submitted" else None, language=self.survey.language)
             responses.append(response)
             positions.append(self.position_build(pk, response, status, now, rng))
-            respondents.append(Respondent(self.audience, region, self.leanings, rng.uniform(*DILIGENCE)))
+        respondents = [Respondent(self.audience, region, self.leanings, rng.uniform(*DILIGENCE)) for *_, region in batch]
         receipt_numbers_assign(positions, [code for _pk, code, _region in batch])
         Response.objects.bulk_create(responses)
         Position.objects.bulk_create(positions)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from consult.models import (
@@ -125,10 +125,10 @@ class Respondent:
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        server = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
+            server.request(method, path, body=body, headers=headers)
+            response = server.getresponse()
             text = response.read().decode()
             for header, value in response.getheaders():
                 if header.lower() == "set-cookie":
@@ -137,7 +137,7 @@ class Respondent:
                         self.cookies[name] = rest.split(";", 1)[0]
             return response.status, text
         finally:
-            connection.close()
+            server.close()
 
     def submit(self, position_id, tally: Tally, *, replay: bool = False) -> None:
         """Open the position's submit page and post its form (twice, as a client retry, if `replay`)."""
@@ -177,6 +177,8 @@ def submit_all(base_url: str, owned: dict, *, concurrency: int, replay_every: in
     tally = tally or Tally()
     work = [(user, position_id) for user, ids in owned.items() for position_id in ids]
     sessions = {user: session_for(user) for user in owned}
+    if threading.current_thread() is not threading.main_thread():
+        connection.close()  # This thread's connection would outlive the test database otherwise.
     cursor = iter(enumerate(work))
     lock = threading.Lock()
 

@@ -61,6 +61,11 @@ def runs(value) -> bool:
     return value.startswith(FORMULA_STARTS) or SKIPPED.sub("", value).startswith(FORMULA_STARTS)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # Built files go here, not into the checkout's media/.
+
+
 @pytest.fixture
 def hostile(consultation):
     """Payloads everywhere a person types something that an export or the figures repeat."""

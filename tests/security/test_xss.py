@@ -440,6 +440,11 @@ def empty_cache():
     cache.clear()  # Registration limits count in Redis across runs.
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # The built report goes here, not into the checkout's media/.
+
+
 def test_no_payload_runs_on_any_page_that_shows_it(
     browser, live_server, officer, focal_point_france, reviewer_france, civil_society_rep, focal_point_senegal,
 ):
