@@ -59,6 +59,12 @@ class LoadSettings:
         return chosen
 
 
+def gunicorn_shape() -> str:
+    from config import gunicorn
+
+    return f"{gunicorn.workers} {gunicorn.worker_class} workers x {gunicorn.threads} threads"
+
+
 def django_ready() -> None:
     import django
     from django.apps import apps
@@ -97,7 +103,7 @@ class LoadRun:
         throughput_plan = self.plan("throughput", self.settings.respondents, self.settings.seconds)
         spike_plan = self.plan("spike", self.settings.spike_respondents, self.settings.spike_seconds)
         environment = production_environment()
-        print(f"Load test: logs and plans in {self.folder}", flush=True)
+        print(f"Load test: logs and plans in {self.folder}; gunicorn {gunicorn_shape()}", flush=True)
         worker_log, web_log = self.folder / "worker.log", self.folder / "gunicorn.log"
         with (
             celery_worker_running(worker_log, environment) as worker,

@@ -6,6 +6,7 @@ ProductTask), then fails for good and is listed for the secretariat (TaskFailure
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from consult.models import Consultation
 from consult.services.aggregation import aggregates_rebuild, aggregates_refresh
@@ -17,12 +18,13 @@ REFRESH_TASK = "consult.tasks.aggregates_refresh_task"
 
 # Generation is idempotent, so a run cut short by a lost connection or a deadlock is safe to retry.
 @shared_task
-def questions_generate_task(consultation_id: int) -> str:
-    """Generate the consultation's questions; return the summary."""
+def questions_generate_task(consultation_id: int, actor_id: int | None = None) -> str:
+    """Generate the consultation's questions (for the audit trail, at `actor_id`'s request); return the summary."""
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return f"Consultation {consultation_id} no longer exists: nothing generated."
-    return questions_generate(consultation=consultation).summary()
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return questions_generate(consultation=consultation, actor=actor).summary()
 
 
 # A recount replaces every figure of the consultation, so running it twice is harmless.

@@ -98,7 +98,7 @@ POST_ONLY = {
     "consult:organisation-confirm-email": [("email_token", EVERYONE)],
     "consult:report-retry": [("report", SECRETARIAT)],
     "consult:report-publish": [("report", SECRETARIAT)],
-    # Any number will do: whoever is refused is refused before the failure is looked up.
+    # Any task id will do: whoever is refused is refused before the failure is looked up.
     "consult:task-failure-dismiss": [("failure", SECRETARIAT)],
 }
 AFTER_SUBMISSION = {
@@ -156,7 +156,7 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
         "email_token": {"token": "not-a-valid-token"},
         "invitation": {"pk": invitation.pk},
         "organisation": {"public_id": organisation.public_id},
-        "failure": {"pk": 1},
+        "failure": {"task_id": "5b0c8a52-3c4e-4f7e-9a55-2f1d0c6b8e11"},
         "reset": {"uidb64": "MQ", "token": "set-password"},
         "report": {"report_id": report.pk},
         "published_report": {"report_id": published_report.pk},

@@ -4,5 +4,5 @@ from ..views import failures as views
 
 urlpatterns = [
     path("failures/", views.task_failure_list, name="task-failures"),
-    path("failures/<int:pk>/dismiss/", views.task_failure_dismiss_view, name="task-failure-dismiss"),
+    path("failures/<uuid:task_id>/dismiss/", views.task_failure_dismiss_view, name="task-failure-dismiss"),
 ]

@@ -99,7 +99,7 @@ def paper_confirm(request, paper):
 @require_POST
 def questions_generate(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
-    questions_generate_task.delay_on_commit(consultation.id)
+    questions_generate_task.delay_on_commit(consultation.id, actor_id=request.user.pk)
     messages.success(request, _("Question generation has started; the questionnaires below show the result."))
     return redirect(consultation)
 

@@ -23,8 +23,8 @@ def task_failure_list(request):
 
 @secretariat_required
 @require_POST
-def task_failure_dismiss_view(request, pk):
-    failure = get_object_or_404(TaskFailure, pk=pk)
+def task_failure_dismiss_view(request, task_id):
+    failure = get_object_or_404(TaskFailure, task_id=str(task_id))
     task_failure_dismiss(failure=failure, actor=request.user)
     messages.success(request, _("The failure of %(task)s was dismissed.") % {"task": failure.task_name})
     return redirect("consult:task-failures")
