@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -79,7 +80,8 @@ def main(argv=None) -> int:
     os.environ.setdefault("REDIS_URL", DEFAULT_REDIS)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Report files go to a folder of their own, which the workers (started from here) share.
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="consult-bench-media-"))
+    media = None if "MEDIA_ROOT" in os.environ else tempfile.mkdtemp(prefix="consult-bench-media-")
+    os.environ.setdefault("MEDIA_ROOT", media or "")
 
     from . import data
 
@@ -89,7 +91,11 @@ def main(argv=None) -> int:
 
     django.setup()
     figures = Figures()
-    failures = run(figures, options)
+    try:
+        failures = run(figures, options)
+    finally:
+        if media:
+            shutil.rmtree(media, ignore_errors=True)
     growth(figures, options.compare)
     options.output.parent.mkdir(parents=True, exist_ok=True)
     figures.write(options.output)

@@ -51,7 +51,8 @@ class LoadSettings:
     @classmethod
     def for_responses(cls, responses: int) -> "LoadSettings":
         """Return the full run for a full-size database, the small one for a CI run; BENCH_LOAD_* override."""
-        chosen = cls() if responses >= FULL_SIZE_FROM else cls(seconds=5, respondents=4, spike_respondents=8, spike_seconds=3)
+        small = {"seconds": 5, "respondents": 4, "spike_respondents": 8, "spike_seconds": 3}
+        chosen = cls() if responses >= FULL_SIZE_FROM else cls(**small)
         for field in fields(cls):
             value = os.environ.get(f"BENCH_LOAD_{field.name.upper()}")
             if value:
@@ -152,9 +153,8 @@ class LoadRun:
         command = [sys.executable, "-m", "bench.load_client", str(path)]
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"  {plan.tag}: machine load average before the run {load}", flush=True)
-        done = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 600, env={**os.environ, "PYTHONPATH": str(ROOT)}
-        )
+        environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 600, env=environment)
         if done.returncode != 0:
             raise RuntimeError(f"The load client failed:\n{done.stderr}")
         result = json.loads(done.stdout)
@@ -227,7 +227,8 @@ def arguments(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
     defaults = LoadSettings()
     for field in fields(LoadSettings):
-        parser.add_argument(f"--{field.name.replace('_', '-')}", type=type(getattr(defaults, field.name)), default=getattr(defaults, field.name))
+        default = getattr(defaults, field.name)
+        parser.add_argument(f"--{field.name.replace('_', '-')}", type=type(default), default=default)
     parser.add_argument("--output", type=Path, help="also write the figures to this JSON file")
     return parser.parse_args(argv)
 

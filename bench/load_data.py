@@ -154,7 +154,8 @@ def drafts_create(consultation, survey, tag, users, positions_each, sections) ->
         for number in range(positions_each)
     ]
     CivilSocietyOrganisation.objects.bulk_create(organisations, batch_size=BATCH)
-    organisations = list(CivilSocietyOrganisation.objects.filter(name__startswith=f"{NAME_PREFIX} {tag} ").order_by("name"))
+    organisations = CivilSocietyOrganisation.objects.filter(name__startswith=f"{NAME_PREFIX} {tag} ")
+    organisations = list(organisations.order_by("name"))
     CivilSocietyRepresentative.objects.bulk_create(
         (
             CivilSocietyRepresentative(user=users[index // positions_each], organisation=organisation)
@@ -224,7 +225,9 @@ def tables_analyse() -> None:
     Without it the planner takes thousands of new rows for a handful and picks nested loops that
     make a recount of the consultation take minutes instead of seconds.
     """
-    models = (CivilSocietyOrganisation, CivilSocietyRepresentative, Response, Position, PositionEvent, Answer, ResponseSection)
+    models = (
+        CivilSocietyOrganisation, CivilSocietyRepresentative, Response, Position, PositionEvent, Answer, ResponseSection,
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models))
 

@@ -50,7 +50,7 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
 
 @contextmanager
 def gunicorn_running(log: Path, environment: dict):
-    """Start gunicorn with config/gunicorn.py on a free loopback port; yield (its base URL, its process) once it answers."""
+    """Start gunicorn with config/gunicorn.py on a free loopback port; yield (base URL, process) once it answers."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config" / "gunicorn.py"),

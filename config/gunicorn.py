@@ -7,19 +7,16 @@ Redis and a Celery worker, as the benchmark's 2-core machine does.
 
 import os
 
-
-def default_workers() -> int:
-    # A request spends most of its time in Python, holding the GIL: processes, not threads,
-    # use the cores. One more than the cores keeps them busy while one waits on PostgreSQL.
-    return (os.cpu_count() or 1) + 1
-
-
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", default_workers()))
-# Threads let a worker keep connections alive (a sync worker closes each after one request)
-# and overlap the waits on the database; two per worker is enough to do that.
+# A request spends most of its time in Python, holding the GIL: processes use the cores, one
+# per core. About sixty short round trips to PostgreSQL make up a submission; while a thread
+# waits on one, another thread of the process runs. On the 2-core benchmark machine (shared with
+# other work), 2 workers x 4 threads submitted 14-18 a second where 3 x 2 did 12-14, 2 x 2 11
+# and 5 x 1 9 (bench/load.py, 20 s runs).
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
+# Threads also keep connections alive (a sync worker closes each after one request).
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = 5
 # Import Django once, before forking: workers start fast and share the loaded code.
 preload_app = True

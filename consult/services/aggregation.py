@@ -4,8 +4,8 @@ The database does the counting, in one INSERT ... SELECT, so the number of state
 not depend on the number of responses. It works in two steps:
 
 1. One pass over the answers of submitted responses to current questions, grouped by
-   audience, respondent's state, question, choice and number: a few cells per state, the
-   same work as the plainest GROUP BY over those answers. A member state's answers belong to
+   audience, respondent's state, question, choice and number: a few cells per state (hashed,
+   not sorted: see POSTGRESQL_SETTINGS). A member state's answers belong to
    the state; a civil society organisation's to the member state of its country (an
    organisation of a non-member country has no state and counts only in the global figures).
    A question answered with one row per response counts its respondents as rows; only a

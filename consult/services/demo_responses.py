@@ -2,7 +2,7 @@
 
 Respondents are handled a batch at a time and their answer rows streamed to the database as
 they are drawn: with COPY on PostgreSQL, with bulk_create on SQLite (the demo's). So the same
-generator fills a demo with a few dozen positions in a second, or a benchmark with a hundred
+generator fills a demo with a hundred positions in seconds, or a benchmark with a hundred
 thousand responses of about a hundred answers each in minutes, in flat memory.
 
 Answers are drawn around leanings that differ by audience and by region (see `Leanings`), so

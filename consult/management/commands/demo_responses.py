@@ -16,8 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--states", type=int, default=40, help="Member states to answer (default 40).")
         parser.add_argument("--organisations", type=int, default=60, help="Organisations to answer (default 60).")
         parser.add_argument("--seed", type=int, default=2013, help="Seed of the random draws (default 2013).")
+        parser.add_argument("--all-submitted", action="store_true",
+                            help="Submit every position, as the benchmark does (default: some stay drafts).")
 
-    def handle(self, *args, slug, states, organisations, seed, **options):
+    def handle(self, *args, slug, states, organisations, seed, all_submitted, **options):
         consultation = Consultation.objects.filter(slug=slug).first()
         if consultation is None:
             raise CommandError(f'No consultation with the slug "{slug}".')
@@ -26,7 +28,8 @@ class Command(BaseCommand):
         if not consultation.questionnaires.exists():
             raise CommandError(f'The consultation "{slug}" has no questions yet: run generate_questions first.')
         result = demo_responses_generate(
-            consultation=consultation, states=states, organisations=organisations, seed=seed
+            consultation=consultation, states=states, organisations=organisations, seed=seed,
+            all_submitted=all_submitted,
         )
         self.stdout.write(result.summary())
         # The responses were loaded in bulk, without the submissions that trigger a recount.
