@@ -45,7 +45,7 @@ def test_a_poison_task_runs_max_retries_plus_one_times_then_is_listed_once(clien
     assert "tests.poison_tasks.poison_task" in page
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
 
-    client.post(reverse("consult:task-failure-dismiss", args=[failure.pk]))
+    client.post(reverse("consult:task-failure-dismiss", args=[failure.task_id]))
     failure.refresh_from_db()
     assert failure.dismissed_by == officer
     assert "No background task has failed." in client.get(reverse("consult:task-failures")).content.decode()
