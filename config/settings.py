@@ -147,6 +147,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "rebuild-aggregates": {"task": "consult.tasks.aggregates_rebuild_task", "schedule": 3600.0},
     "send-reminders": {"task": "consult.tasks_reminders.reminders_send_task", "schedule": 24 * 3600.0},
+    "expire-submission-keys": {"task": "consult.tasks.submission_keys_expire_task", "schedule": 24 * 3600.0},
 }
 
 # Failed logins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for one username

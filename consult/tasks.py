@@ -12,6 +12,7 @@ from consult.models import Consultation
 from consult.services.aggregation import aggregates_rebuild, aggregates_refresh
 from consult.services.outbox import outbox_add, outbox_claim, outbox_publish_pending
 from consult.services.questions import questions_generate
+from consult.services.submissions import submission_keys_expire
 
 REFRESH_TASK = "consult.tasks.aggregates_refresh_task"
 
@@ -55,6 +56,12 @@ def aggregates_rebuild_task(consultation_id: int | None = None) -> str:
 
 
 # Not retried: beat runs it again in a few seconds.
+@shared_task
+def submission_keys_expire_task() -> str:
+    """Forget the submission keys old enough that no replay of them can come any more."""
+    return f"{submission_keys_expire()} submission keys expired."
+
+
 @shared_task(ignore_result=True, autoretry_for=())
 def outbox_relay_task() -> str:
     """Publish the outbox rows that wait (broker down at commit, or task lost); say how many."""

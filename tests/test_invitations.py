@@ -291,3 +291,21 @@ def test_a_state_can_be_chosen_among_all_states(client, officer):
     page = client.get(reverse("consult:invitation-create"), {"member_state": "MEX"}).content.decode()
 
     assert '<option value="MEX" selected>Mexico</option>' in page
+
+
+def test_a_revoked_link_still_asks_the_secretariat_when_the_cache_is_down(client, officer, france, settings, caplog):
+    link = invite(officer, france)
+    client.force_login(officer)
+    client.post(reverse("consult:invitation-revoke", args=[Invitation.objects.get().pk]))
+    client.logout()
+    request_new = reverse("consult:invitation-request-new", args=[link.split("/")[2]])
+    # Nothing listens on port 1: every cache call fails as it does with Redis down.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+
+    asked = client.post(request_new)
+
+    assert asked.status_code == 200
+    assert "secretariat was asked" in asked.content.decode()
+    assert [message.to for message in mail.outbox[1:]] == [[officer.email]]
+    assert "Repeated invitation requests not checked" in caplog.text

@@ -4,6 +4,7 @@ Only the SHA-256 of a token is stored; the e-mail holds the only copy of the tok
 """
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +30,8 @@ INVITATION_DAYS = 14
 REQUEST_INTERVAL = 24 * 3600
 # What invitation_request_new did.
 RESENT, SECRETARIAT_ASKED, USABLE = "resent", "secretariat_asked", "usable"
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationError(ValueError):
@@ -246,7 +249,7 @@ def invitation_request_new(*, token, request_base_url) -> str:
 
 
 def _secretariat_ask(invitation, request_base_url):
-    if not cache.add(f"invitation-request:{invitation.pk}", 1, timeout=REQUEST_INTERVAL):
+    if not _first_request(invitation):
         raise InvitationError(_("The secretariat was already asked; it will write to you."), "asked")
     link = request_base_url + reverse("consult:invitation-list") + f"?member_state={invitation.member_state.iso3}"
     for address in _secretariat_addresses(invitation):
@@ -256,6 +259,19 @@ def _secretariat_ask(invitation, request_base_url):
             template="consult/email/invitation_request.txt",
             context={"invitation": invitation, "link": link},
         )
+
+
+def _first_request(invitation) -> bool:
+    """Tell whether this is the first request for the invitation within REQUEST_INTERVAL.
+
+    Without the cache (Redis down) the request is let through: the secretariat may get the
+    same request twice, which is better than a page that fails.
+    """
+    try:
+        return cache.add(f"invitation-request:{invitation.pk}", 1, timeout=REQUEST_INTERVAL)
+    except Exception as error:  # Each cache backend raises its own errors (redis.ConnectionError, OSError...).
+        logger.warning("Repeated invitation requests not checked: the cache cannot be reached (%s).", error)
+        return True
 
 
 def _secretariat_addresses(invitation) -> list[str]:

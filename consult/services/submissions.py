@@ -10,8 +10,10 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Position, SubmissionKey
@@ -26,6 +28,17 @@ class SubmissionKeyReused(Exception):
     @property
     def message(self) -> str:
         return self.args[0]
+
+
+# A replay comes within minutes; a month covers a page left open for days, then sent again.
+KEY_LIFETIME = timedelta(days=30)
+
+
+def submission_keys_expire(*, now=None) -> int:
+    """Delete the keys used more than KEY_LIFETIME ago; return how many."""
+    cutoff = (now or timezone.now()) - KEY_LIFETIME
+    deleted, _by_model = SubmissionKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def submission_key_new() -> str:

@@ -188,3 +188,22 @@ def submission_key_in(page: str) -> str:
 def client_post(user, position, data, **extra):
     client = logged_in_clients(user, 1)[0]
     return client.post(section_url(position), data, **extra)
+
+
+def test_keys_older_than_their_lifetime_are_expired_and_recent_ones_kept(db, consultation, civil_society_rep):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consult.services.submissions import KEY_LIFETIME, submission_keys_expire
+    from consult.tasks import submission_keys_expire_task
+
+    organisation = civil_society_rep.representations.get().organisation
+    position = position_for(consultation=consultation, organisation=organisation, actor=civil_society_rep)
+    old, recent = (SubmissionKey.objects.create(key=uuid.uuid4(), position=position, purpose="submit", digest="d")
+                   for _ in range(2))
+    SubmissionKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - KEY_LIFETIME - timedelta(minutes=1))
+
+    assert submission_keys_expire() == 1
+    assert list(SubmissionKey.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert submission_keys_expire_task() == "0 submission keys expired."
