@@ -9,6 +9,7 @@ from django.utils import translation
 from consult.models import CivilSocietyRepresentative, FocalPoint, RegionalCoordinator
 from consult.services.accounts import secretariat_group
 
+from . import chromium  # noqa: F401  (sets DJANGO_ALLOW_ASYNC_UNSAFE before any browser test)
 from .factories import make_grouping, make_member_state, make_open_consultation, make_organisation, make_user
 
 
@@ -111,3 +112,12 @@ def celery_worker(django_db_setup, django_db_blocker):
 
     with running_worker(settings.DATABASES["default"]) as worker:
         yield worker
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The session's one headless Chromium (tests/chromium.py), for tests/browser/ and tests/security/."""
+    from .chromium import chromium_launched
+
+    with chromium_launched() as launched:
+        yield launched

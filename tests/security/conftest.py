@@ -1,8 +1,6 @@
-"""What the security tests share: the payload corpora, and the browser of tests/browser."""
+"""What the security tests share: the payload corpora (the browser is the session's, tests/conftest.py)."""
 
 from pathlib import Path
-
-from tests.browser.conftest import browser  # noqa: F401  (the session's headless Chromium, as a fixture)
 
 HERE = Path(__file__).resolve().parent
 
