@@ -32,9 +32,12 @@ SUBMISSIONS = 10
 SECRET_KEY = "postgres-restart-test-" + "x" * 32
 FETCH = {"X-Requested-With": "fetch", "Accept": "application/json"}
 
-needs_server_binaries = pytest.mark.skipif(
-    not (PG_BIN / "initdb").exists(), reason=f"No PostgreSQL server binaries in {PG_BIN}"
-)
+
+
+def require_server_binaries() -> None:
+    """Fail, never skip, without PostgreSQL's server programs: the test must not pass by not running."""
+    if not (PG_BIN / "initdb").exists():
+        pytest.fail(f"No PostgreSQL server binaries in {PG_BIN}: install postgresql or set PG_BIN.")
 
 
 def free_port() -> int:
@@ -69,6 +72,7 @@ class Cluster:
 
 @pytest.fixture
 def cluster():
+    require_server_binaries()
     folder = Path(tempfile.mkdtemp(prefix="consult-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
@@ -212,7 +216,6 @@ def submit(site, person) -> int:
     return status
 
 
-@needs_server_binaries
 def test_a_postgres_restart_loses_no_acknowledged_submission_and_answers_503_meanwhile(cluster):
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=site_environment(cluster),
                    check=True, capture_output=True)
