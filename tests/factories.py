@@ -110,3 +110,30 @@ def make_open_consultation(areas=2, recommendations=2, **kwargs):
     consultation = make_paper_consultation(areas=areas, recommendations=recommendations, **kwargs)
     questions_generate(consultation=consultation)
     return consultation
+
+
+def make_text_answer(consultation, respondent, code, text, *, publication="attributed", submitted=True):
+    """Give the respondent (a state or an organisation) a position answering the text question `code`."""
+    from django.utils import timezone
+
+    from consult.models import Position
+    from surveys.models import Answer, Response
+
+    audience = "member_state" if isinstance(respondent, MemberState) else "civil_society"
+    survey = consultation.questionnaires.get(audience=audience).survey
+    position = Position.objects.filter(consultation=consultation, **{respondent_field(respondent): respondent}).first()
+    if position is None:
+        response = Response.objects.create(
+            survey=survey, status="submitted" if submitted else "draft",
+            submitted_at=timezone.now() if submitted else None,
+        )
+        position = Position.objects.create(
+            consultation=consultation, audience=audience, response=response, publication=publication,
+            status="submitted" if submitted else "draft", **{respondent_field(respondent): respondent},
+        )
+    question = survey.questions.get(code=code, is_current=True)
+    return Answer.objects.create(response=position.response, question=question, text=text)
+
+
+def respondent_field(respondent) -> str:
+    return "member_state" if isinstance(respondent, MemberState) else "organisation"

@@ -14,10 +14,18 @@ from .stakeholders import (
     RegionalCoordinator,
     RegionalGrouping,
 )
+from .themes import AnalysedAnswer, AnalysisRun, Campaign, QuestionReview, Source, Theme, ThemeMembership
 
 __all__ = [
     "RIGHT_TO_LEFT",
     "Aggregate",
+    "AnalysedAnswer",
+    "AnalysisRun",
+    "Campaign",
+    "QuestionReview",
+    "Source",
+    "Theme",
+    "ThemeMembership",
     "AuditEvent",
     "OutboxTask",
     "SubmissionKey",
