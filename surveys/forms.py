@@ -3,6 +3,11 @@
 On save a page refuses only what cannot be kept as it is (a choice not offered, text in a number
 field, text over its limit); required questions are required only when the response is checked
 for submission (`for_submit=True`).
+
+A save changes only the questions it posts (`SectionForm.posted_answers`): a field missing from
+the post is left as it was, and a field posted blank is cleared. A browser sends nothing for a
+multiple choice with no box ticked, so the page lists the fields it shows in `SHOWN_FIELD`: those
+are posted, ticked or not.
 """
 
 from django import forms
@@ -17,6 +22,8 @@ from .models import Question
 
 Type = Question.Type
 
+# The hidden input, one per field of the page, naming the fields the person saw (and so may have cleared).
+SHOWN_FIELD = "_shown"
 # Limits for texts whose question sets none: long enough for any honest answer.
 SHORT_TEXT_MAX_LENGTH = 500
 LONG_TEXT_MAX_LENGTH = 20_000
@@ -161,12 +168,22 @@ create_single_choice_field = create_choice_field
 create_yes_no_field = create_choice_field
 
 
+class CheckboxesWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes whose value is omitted when the post has none of them, as for any other input.
+
+    Django takes unticked boxes for a posted empty list; here the page says so with SHOWN_FIELD.
+    """
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+
 def create_multiple_choice_field(question: Question) -> forms.Field:
     return forms.MultipleChoiceField(
         label=question_label(question),
         help_text=question_help(question),
         choices=question_choices(question),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxesWidget,
     )
 
 
@@ -233,6 +250,15 @@ class SectionForm(forms.Form):
             if isinstance(field, RankingField):
                 field.require_complete = for_submit
             self.fields[question.code] = field
+
+    def posted_answers(self) -> dict:
+        """Return the cleaned answers of the fields the post holds or lists as shown; the others stay as saved."""
+        shown = set(self.data.getlist(SHOWN_FIELD)) if hasattr(self.data, "getlist") else set()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in shown or not self.fields[name].widget.value_omitted_from_data(self.data, self.files, name)
+        }
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """Return (element id, question, message) for each error, for the summary atop the page."""

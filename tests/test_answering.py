@@ -1,5 +1,6 @@
 """Respondents answering through the site: start page, area pages, saving, autosave, refusals."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 from consult.models import CivilSocietyOrganisation, CivilSocietyRepresentative, Position, PositionEvent
 from consult.services.positions import position_for
 from surveys.models import Answer, ResponseSection
+from surveys.selectors import section_questions
 
 from .factories import make_organisation, make_user
 
@@ -388,3 +390,36 @@ def test_an_organisation_no_longer_accredited_cannot_change_its_answers(consulta
     assert response.status_code == 403
     assert "not accredited" in response.json()["error"]
     assert not Answer.objects.filter(response=position.response).exists()
+
+
+def test_a_save_that_omits_questions_keeps_their_answers(position, focal_point_france):
+    client = logged_in(focal_point_france)
+    client.post(section_url(position), answers())
+
+    response = client.post(section_url(position), {"version": "1", "1.1-priority": "2"}, **FETCH)
+
+    assert response.status_code == 200
+    assert saved(position, "1.1-priority") == [("2", None, "")]
+    assert saved(position, "1-overall") == [("support", None, "")]
+    assert saved(position, "1.1-practices")[0][2] == "A national diaspora strategy since 2010."
+    assert sorted(saved(position, "1-ranking")) == [("1.1", 2, ""), ("1.2", 1, "")]
+
+
+def test_clearing_an_answer_is_explicit(position, focal_point_france):
+    client = logged_in(focal_point_france)
+    client.post(section_url(position), answers())
+
+    client.post(section_url(position), {"version": "1", "1.1-practices": ""}, **FETCH)
+    client.post(section_url(position), {"version": "2", "_shown": ["1-overall", "1-ranking"]}, **FETCH)
+
+    assert saved(position, "1.1-practices") == []
+    assert saved(position, "1-overall") == saved(position, "1-ranking") == []
+    assert saved(position, "1.1-priority") == [("5", None, "")]
+
+
+def test_the_page_lists_every_field_it_shows(position, focal_point_france):
+    page = logged_in(focal_point_france).get(section_url(position)).content.decode()
+
+    shown = re.findall(r'<input type="hidden" name="_shown" value="([^"]+)">', page)
+    assert {"1-overall", "1.1-priority", "1.1-practices", "1-ranking"} <= set(shown)
+    assert len(shown) == len(set(shown)) == len(section_questions(position.response.survey.sections.get(code="1")))

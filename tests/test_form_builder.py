@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
-from surveys.forms import RankingField, RankingWidget, form_data, section_form
+from surveys.forms import SHOWN_FIELD, RankingField, RankingWidget, form_data, section_form
 from surveys.models import Question
 
 from .factories import make_question, make_survey
@@ -254,3 +255,31 @@ def test_saved_values_posted_back_validate_to_the_same_answers(survey):
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data == values
+
+
+def test_a_save_changes_only_the_questions_it_posts(survey):
+    questions = [
+        question_of(survey, Type.SINGLE_CHOICE, code="kept", choices=("yes", "no")),
+        question_of(survey, Type.LONG_TEXT, code="posted"),
+        question_of(survey, Type.MULTIPLE_CHOICE, code="boxes", choices=("a", "b")),
+        question_of(survey, Type.RANKING, code="ranked", choices=("1.1", "1.2")),
+    ]
+    form = section_form(questions, data=MultiValueDict({"posted": ["New text"]}))
+
+    assert form.is_valid()
+    assert form.posted_answers() == {"posted": "New text"}
+
+
+def test_fields_shown_on_the_page_and_posted_empty_are_cleared(survey):
+    questions = [
+        question_of(survey, Type.MULTIPLE_CHOICE, code="boxes", choices=("a", "b")),
+        question_of(survey, Type.SINGLE_CHOICE, code="text", choices=("yes", "no")),
+        question_of(survey, Type.LONG_TEXT, code="hidden"),
+    ]
+    # No box ticked: the browser sends nothing for the checkboxes, but the page says it showed them.
+    data = MultiValueDict({SHOWN_FIELD: ["boxes", "text"], "text": [""]})
+
+    form = section_form(questions, data=data)
+
+    assert form.is_valid()
+    assert form.posted_answers() == {"boxes": [], "text": ""}

@@ -211,7 +211,7 @@ class SectionPage:
             saved = position_section_save(
                 position=self.position,
                 section=self.section,
-                cleaned_data=form.cleaned_data,
+                cleaned_data=form.posted_answers(),
                 expected_version=version,
                 actor=self.request.user,
             )
