@@ -1,4 +1,4 @@
-"""Member states loaded from country_converter, and regional groupings imported from CSV."""
+"""Member states loaded from the UN names fixture, and regional groupings imported from CSV."""
 
 import io
 import re
@@ -95,10 +95,11 @@ def test_loading_twice_creates_no_duplicates(member_states):
     assert row_counts() == counts
 
 
-def test_reload_keeps_names_set_by_the_secretariat(member_states):
-    MemberState.objects.filter(iso3="KOR").update(name="Republic of Korea")
+def test_reload_restores_the_un_names(member_states):
+    MemberState.objects.filter(iso3="KOR").update(name="South Korea", name_fr="Corée du Sud")
     member_states_load()
-    assert MemberState.objects.get(iso3="KOR").name == "Republic of Korea"
+    korea = MemberState.objects.get(iso3="KOR")
+    assert (korea.name, korea.name_fr) == ("Republic of Korea", "République de Corée")
 
 
 def test_reload_repairs_m49_memberships(member_states):

@@ -138,7 +138,7 @@ class MemberStateAdmin(admin.ModelAdmin):
         ("subregion", admin.RelatedOnlyFieldListFilter),
         ("groupings", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["name", "iso3", "m49_code"]
+    search_fields = ["name", "name_fr", "name_es", "name_ru", "name_ar", "name_zh", "iso3", "m49_code"]
     list_select_related = ["region", "subregion"]
     autocomplete_fields = ["region", "subregion"]
     inlines = [MembershipInline]
@@ -155,7 +155,7 @@ class MemberStateAdmin(admin.ModelAdmin):
 class RegionalGroupingAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind", "parent", "member_count"]
     list_filter = ["kind"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_fr", "name_es", "name_ru", "name_ar", "name_zh", "code"]
     list_select_related = ["parent"]
     prepopulated_fields = {"code": ["name"]}
     autocomplete_fields = ["parent"]

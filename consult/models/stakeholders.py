@@ -5,8 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .languages import NamedInLanguages
 
-class RegionalGrouping(models.Model):
+
+class RegionalGrouping(NamedInLanguages):
     """A region or grouping states belong to: UN M49 regions, regional commissions, RCPs..."""
 
     class Kind(models.TextChoices):
@@ -18,7 +20,6 @@ class RegionalGrouping(models.Model):
         OTHER = "other", _("Other grouping")
 
     code = models.SlugField(max_length=64, unique=True, help_text='"m49-002", "escwa", "colombo-process".')
-    name = models.CharField(max_length=200)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     members = models.ManyToManyField("MemberState", blank=True, related_name="groupings")
@@ -26,22 +27,17 @@ class RegionalGrouping(models.Model):
     class Meta:
         ordering = ["kind", "name"]
 
-    def __str__(self):
-        return self.name
 
+class MemberState(NamedInLanguages):
+    """A UN member state, under its UN short name in the six languages ("Republic of Korea")."""
 
-class MemberState(models.Model):
     iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
-    name = models.CharField(max_length=200)
     m49_code = models.CharField("UN M49 code", max_length=3, unique=True)
     region = models.ForeignKey(RegionalGrouping, on_delete=models.PROTECT, related_name="region_states")
     subregion = models.ForeignKey(RegionalGrouping, on_delete=models.PROTECT, related_name="subregion_states")
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class CivilSocietyOrganisation(models.Model):

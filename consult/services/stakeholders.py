@@ -1,4 +1,4 @@
-"""Member states in their UN M49 regions, and the custom groupings imported from CSV."""
+"""Member states in their UN M49 regions, named in six languages; groupings imported from CSV."""
 
 import csv
 import io
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 
-from consult.models import MemberState, RegionalGrouping
+from consult.models import Language, MemberState, RegionalGrouping
 
 Kind = RegionalGrouping.Kind
 Membership = RegionalGrouping.members.through
@@ -19,44 +19,50 @@ Membership = RegionalGrouping.members.through
 M49_KINDS = (Kind.M49_REGION, Kind.M49_SUBREGION, Kind.M49_INTERMEDIATE)
 CUSTOM_KINDS = tuple(kind.value for kind in Kind if kind not in M49_KINDS)
 CSV_COLUMNS = ("grouping_code", "grouping_name", "kind", "country")
-GROUPINGS_FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "groupings.csv"
 
-# The UN M49 levels above the countries: (code, name, kind, parent code), parents first.
-# country_converter gives each state only its lowest level (the intermediate region where
-# there is one), so the levels above it are structure kept here.
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+GROUPINGS_FIXTURE = FIXTURES / "groupings.csv"
+# The UN short names of the member states and observer states in the six languages, with their
+# M49 codes (UN Statistics Division and UNTERM), and the names of the M49 areas and groupings.
+MEMBER_STATES_FIXTURE = FIXTURES / "un_member_states.csv"
+GROUPING_NAMES_FIXTURE = FIXTURES / "grouping_names.csv"
+NAME_FIELDS = {code: MemberState.name_field(code) for code in Language.values}
+
+# The UN M49 levels above the countries: (code, kind, parent code), parents first. The
+# fixture gives each state only its lowest level (the intermediate region where there is
+# one), so the levels above it are structure kept here.
 M49_AREAS = [
-    ("002", "Africa", Kind.M49_REGION, None),
-    ("015", "Northern Africa", Kind.M49_SUBREGION, "002"),
-    ("202", "Sub-Saharan Africa", Kind.M49_SUBREGION, "002"),
-    ("014", "Eastern Africa", Kind.M49_INTERMEDIATE, "202"),
-    ("017", "Middle Africa", Kind.M49_INTERMEDIATE, "202"),
-    ("018", "Southern Africa", Kind.M49_INTERMEDIATE, "202"),
-    ("011", "Western Africa", Kind.M49_INTERMEDIATE, "202"),
-    ("019", "Americas", Kind.M49_REGION, None),
-    ("419", "Latin America and the Caribbean", Kind.M49_SUBREGION, "019"),
-    ("029", "Caribbean", Kind.M49_INTERMEDIATE, "419"),
-    ("013", "Central America", Kind.M49_INTERMEDIATE, "419"),
-    ("005", "South America", Kind.M49_INTERMEDIATE, "419"),
-    ("021", "Northern America", Kind.M49_SUBREGION, "019"),
-    ("142", "Asia", Kind.M49_REGION, None),
-    ("143", "Central Asia", Kind.M49_SUBREGION, "142"),
-    ("030", "Eastern Asia", Kind.M49_SUBREGION, "142"),
-    ("035", "South-eastern Asia", Kind.M49_SUBREGION, "142"),
-    ("034", "Southern Asia", Kind.M49_SUBREGION, "142"),
-    ("145", "Western Asia", Kind.M49_SUBREGION, "142"),
-    ("150", "Europe", Kind.M49_REGION, None),
-    ("151", "Eastern Europe", Kind.M49_SUBREGION, "150"),
-    ("154", "Northern Europe", Kind.M49_SUBREGION, "150"),
-    ("039", "Southern Europe", Kind.M49_SUBREGION, "150"),
-    ("155", "Western Europe", Kind.M49_SUBREGION, "150"),
-    ("009", "Oceania", Kind.M49_REGION, None),
-    ("053", "Australia and New Zealand", Kind.M49_SUBREGION, "009"),
-    ("054", "Melanesia", Kind.M49_SUBREGION, "009"),
-    ("057", "Micronesia", Kind.M49_SUBREGION, "009"),
-    ("061", "Polynesia", Kind.M49_SUBREGION, "009"),
+    ("002", Kind.M49_REGION, None),
+    ("015", Kind.M49_SUBREGION, "002"),
+    ("202", Kind.M49_SUBREGION, "002"),
+    ("014", Kind.M49_INTERMEDIATE, "202"),
+    ("017", Kind.M49_INTERMEDIATE, "202"),
+    ("018", Kind.M49_INTERMEDIATE, "202"),
+    ("011", Kind.M49_INTERMEDIATE, "202"),
+    ("019", Kind.M49_REGION, None),
+    ("419", Kind.M49_SUBREGION, "019"),
+    ("029", Kind.M49_INTERMEDIATE, "419"),
+    ("013", Kind.M49_INTERMEDIATE, "419"),
+    ("005", Kind.M49_INTERMEDIATE, "419"),
+    ("021", Kind.M49_SUBREGION, "019"),
+    ("142", Kind.M49_REGION, None),
+    ("143", Kind.M49_SUBREGION, "142"),
+    ("030", Kind.M49_SUBREGION, "142"),
+    ("035", Kind.M49_SUBREGION, "142"),
+    ("034", Kind.M49_SUBREGION, "142"),
+    ("145", Kind.M49_SUBREGION, "142"),
+    ("150", Kind.M49_REGION, None),
+    ("151", Kind.M49_SUBREGION, "150"),
+    ("154", Kind.M49_SUBREGION, "150"),
+    ("039", Kind.M49_SUBREGION, "150"),
+    ("155", Kind.M49_SUBREGION, "150"),
+    ("009", Kind.M49_REGION, None),
+    ("053", Kind.M49_SUBREGION, "009"),
+    ("054", Kind.M49_SUBREGION, "009"),
+    ("057", Kind.M49_SUBREGION, "009"),
+    ("061", Kind.M49_SUBREGION, "009"),
 ]
-M49_PARENTS = {code: parent for code, _, _, parent in M49_AREAS}
-M49_CODES_BY_NAME = {name: code for code, name, _, _ in M49_AREAS}
+M49_PARENTS = {code: parent for code, _, parent in M49_AREAS}
 
 
 class GroupingImportError(ValueError):
@@ -100,56 +106,74 @@ def _m49_lineage(area_code: str) -> list[str]:
 
 
 def member_states_load() -> int:
-    """Load the UN member states and their M49 regions from country_converter; return how many."""
+    """Load the UN member states, their M49 regions and their names from the fixtures; return how many."""
     with transaction.atomic():
         areas = _m49_areas_save()
         rows = _un_members()
         state_ids = _member_states_save(rows, areas)
-        wanted = {(areas[code].pk, state_ids[iso3]) for iso3, _, _, lineage in rows for code in lineage}
+        wanted = {(areas[code].pk, state_ids[row["iso3"]]) for row in rows for code in row["lineage"]}
         _memberships_sync(Membership.objects.filter(regionalgrouping__kind__in=M49_KINDS), wanted)
+        grouping_names_apply()
     return len(state_ids)
 
 
 def _m49_areas_save() -> dict[str, RegionalGrouping]:
     """Create or update the M49 regions, sub-regions and intermediate regions; return them by code."""
+    names = grouping_names()
     areas = {}
-    for code, name, kind, parent in M49_AREAS:
-        defaults = {"name": name, "kind": kind, "parent": areas.get(parent)}
+    for code, kind, parent in M49_AREAS:
+        defaults = {**names[f"m49-{code}"], "kind": kind, "parent": areas.get(parent)}
         areas[code], _ = RegionalGrouping.objects.update_or_create(code=f"m49-{code}", defaults=defaults)
     return areas
 
 
-def _un_members() -> list[tuple[str, str, str, list[str]]]:
-    """Return (ISO3, name, M49 code, M49 lineage) of each UN member state."""
-    data = _country_converter().data
-    data = data[data.UNmember.notna()]
-    return [
-        (row.ISO3, row.name_short, f"{int(row.UNcode):03d}", _m49_lineage(M49_CODES_BY_NAME[row.UNregion]))
-        for row in data.itertuples(index=False)
-    ]
+def _un_members() -> list[dict]:
+    """Return the fixture's rows of the UN member states, each with its M49 lineage, lowest level first."""
+    with open(MEMBER_STATES_FIXTURE, encoding="utf-8", newline="") as file:
+        rows = [row for row in csv.DictReader(file) if row["status"] == "member"]
+    return [{**row, "lineage": _m49_lineage(row["m49_area"])} for row in rows]
 
 
 def _member_states_save(rows, areas) -> dict[str, int]:
     """Upsert the member states; return their ids by ISO3 code."""
     states = [
         MemberState(
-            iso3=iso3,
-            name=name,
-            m49_code=m49_code,
-            region=areas[lineage[-1]],
-            subregion=next(areas[code] for code in lineage if areas[code].kind == Kind.M49_SUBREGION),
+            iso3=row["iso3"],
+            m49_code=row["m49"],
+            region=areas[row["lineage"][-1]],
+            subregion=next(areas[code] for code in row["lineage"] if areas[code].kind == Kind.M49_SUBREGION),
+            **_names(row),
         )
-        for iso3, name, m49_code, lineage in rows
+        for row in rows
     ]
-    # Names are left out of the update: the package uses common short names ("South Korea")
-    # and the secretariat may have set the official ones in the admin.
     MemberState.objects.bulk_create(
         states,
         update_conflicts=True,
         unique_fields=["iso3"],
-        update_fields=["m49_code", "region", "subregion"],
+        update_fields=["m49_code", "region", "subregion", *NAME_FIELDS.values()],
     )
-    return dict(MemberState.objects.filter(iso3__in=[row[0] for row in rows]).values_list("iso3", "pk"))
+    return dict(MemberState.objects.filter(iso3__in=[row["iso3"] for row in rows]).values_list("iso3", "pk"))
+
+
+def _names(row: dict) -> dict[str, str]:
+    """Return the name fields of a fixture row with a column per language."""
+    return {field: row[code] for code, field in NAME_FIELDS.items()}
+
+
+@cache
+def grouping_names() -> dict[str, dict[str, str]]:
+    """Return the name fields of the M49 areas and known groupings, by grouping code."""
+    with open(GROUPING_NAMES_FIXTURE, encoding="utf-8", newline="") as file:
+        return {row["code"]: _names(row) for row in csv.DictReader(file)}
+
+
+def grouping_names_apply() -> None:
+    """Give the loaded groupings that the names fixture knows their names in the other languages.
+
+    The English name stays as loaded or imported.
+    """
+    for code, names in grouping_names().items():
+        RegionalGrouping.objects.filter(code=code).update(**{field: names[field] for field in names if field != "name"})
 
 
 def _memberships_sync(current, wanted: set[tuple[int, int]]) -> tuple[int, int]:
@@ -175,7 +199,9 @@ def groupings_import_csv(*, file) -> GroupingImportResult:
     """
     parsed = _groupings_parse(_csv_text(file))
     with transaction.atomic():
-        return _groupings_save(parsed)
+        result = _groupings_save(parsed)
+        grouping_names_apply()
+    return result
 
 
 def _csv_text(file) -> str:

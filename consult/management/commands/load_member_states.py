@@ -5,7 +5,10 @@ from consult.services.stakeholders import M49_KINDS, member_states_load
 
 
 class Command(BaseCommand):
-    help = "Load the 193 UN member states and their UN M49 regions from country_converter (idempotent)."
+    help = (
+        "Load the 193 UN member states, their UN M49 regions and their names in the six languages "
+        "from consult/fixtures/un_member_states.csv and grouping_names.csv (idempotent)."
+    )
 
     def handle(self, *args, **options):
         states = member_states_load()
