@@ -202,6 +202,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 POSITION_PAPER_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = POSITION_PAPER_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = POSITION_PAPER_MAX_BYTES + 1024 * 1024
+# A file of responses (import) or an offline questionnaire: larger files are streamed to a
+# temporary file by Django, then refused by the form above this size.
+RESPONSE_IMPORT_MAX_BYTES = int(os.environ.get("RESPONSE_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

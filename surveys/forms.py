@@ -24,9 +24,6 @@ Type = Question.Type
 
 # The hidden input, one per field of the page, naming the fields the person saw (and so may have cleared).
 SHOWN_FIELD = "_shown"
-# Limits for texts whose question sets none: long enough for any honest answer.
-SHORT_TEXT_MAX_LENGTH = 500
-LONG_TEXT_MAX_LENGTH = 20_000
 
 
 class RankingWidget(forms.Widget):
@@ -199,7 +196,7 @@ def create_number_field(question: Question) -> forms.Field:
 
 
 def create_short_text_field(question: Question) -> forms.Field:
-    max_length = question.max_length or SHORT_TEXT_MAX_LENGTH
+    max_length = question.text_limit()
     return LimitedCharField(
         label=question_label(question),
         help_text=question_help(question, limit_note(question, max_length)),
@@ -208,7 +205,7 @@ def create_short_text_field(question: Question) -> forms.Field:
 
 
 def create_long_text_field(question: Question) -> forms.Field:
-    max_length = question.max_length or LONG_TEXT_MAX_LENGTH
+    max_length = question.text_limit()
     return LimitedCharField(
         label=question_label(question),
         help_text=question_help(question, limit_note(question, max_length)),

@@ -10,6 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
+# Limits for texts whose question sets none: long enough for any honest answer.
+SHORT_TEXT_MAX_LENGTH = 500
+LONG_TEXT_MAX_LENGTH = 20_000
+
 
 class Survey(models.Model):
     title = models.CharField(max_length=300)
@@ -85,6 +89,11 @@ class Question(models.Model):
 
     def has_answers(self):
         return self.answers.exists()
+
+    def text_limit(self) -> int:
+        """Return the most characters a text answer may have."""
+        default = LONG_TEXT_MAX_LENGTH if self.type == self.Type.LONG_TEXT else SHORT_TEXT_MAX_LENGTH
+        return self.max_length or default
 
 
 class Choice(models.Model):

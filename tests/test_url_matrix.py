@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from consult.models import Invitation, PositionPaper, Report
+from consult.models import Invitation, PositionPaper, Report, ResponseImport
 from consult.services.positions import position_for
 
 from .factories import make_organisation
@@ -51,6 +51,8 @@ RULES = {
     "consult:consultation-edit": [("slug", SECRETARIAT)],
     "consult:paper-upload": [("slug", SECRETARIAT)],
     "consult:paper-preview": [("paper", SECRETARIAT)],
+    "consult:response-import": [("slug", SECRETARIAT)],
+    "consult:response-import-preview": [("response_import", SECRETARIAT)],
     "consult:questionnaire-detail": [("questionnaire", SECRETARIAT)],
     "consult:coverage": [("slug", only("officer", "coordinator_africa"))],
     "consult:responses-export": [("export", only("officer", "coordinator_africa"))],
@@ -138,6 +140,8 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
         token_hash=hashlib.sha256(TOKEN.encode()).hexdigest(), expires_at=timezone.now() + timedelta(days=3),
     )
     paper = PositionPaper.objects.create(consultation=consultation, filename="p.md", content=b"# x", sha256="0" * 64)
+    response_import = ResponseImport.objects.create(consultation=consultation, filename="r.csv", content=b"x",
+                                                    sha256="0" * 64)
     organisation = make_organisation(name="Pending Organisation")
     settings.MEDIA_ROOT = tmp_path
     report = make_built_report(consultation, senegal.region)
@@ -147,6 +151,7 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
         "slug": {"slug": consultation.slug},
         "export": {"slug": consultation.slug, "format": "csv"},
         "paper": {"slug": consultation.slug, "paper_id": paper.pk},
+        "response_import": {"slug": consultation.slug, "import_id": response_import.pk},
         "questionnaire": {"slug": consultation.slug, "audience": "member_state"},
         "france": {"position_id": france_position.pk},
         "senegal": {"position_id": senegal_position.pk},

@@ -1,5 +1,6 @@
 from .audit import AuditEvent
 from .consultation import Consultation, PriorityArea, Publication, Recommendation, RoundTable
+from .imports import ResponseImport
 from .invitations import Invitation
 from .languages import RIGHT_TO_LEFT, Audience, Language
 from .positions import DeadlineExtension, Position, PositionEvent
@@ -51,5 +52,6 @@ __all__ = [
     "Recommendation",
     "RegionalCoordinator",
     "RegionalGrouping",
+    "ResponseImport",
     "RoundTable",
 ]

@@ -51,6 +51,8 @@ class AuditEvent(models.Model):
         ANSWERS_REVIEWED = "answers_reviewed", _("Answers marked reviewed")
         THEME_REVIEW_DONE = "theme_review_done", _("Theme review of a question done")
         THEMES_EXPORTED = "themes_exported", _("Themes exported")
+        RESPONSES_IMPORTED = "responses_imported", _("Responses imported")
+        OFFLINE_APPLIED = "offline_applied", _("Offline questionnaire applied")
 
     id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(db_index=True)

@@ -91,6 +91,8 @@ class PositionEvent(models.Model):
         REOPENED = "reopened", _("Reopened")
         DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended")
         PUBLICATION_CHANGED = "publication_changed", _("Publication choice changed")
+        IMPORTED = "imported", _("Imported from a file")
+        OFFLINE_APPLIED = "offline_applied", _("Answers applied from an offline questionnaire")
 
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)

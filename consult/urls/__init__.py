@@ -8,6 +8,7 @@ from . import (
     dashboard,
     exports,
     failures,
+    imports,
     invitations,
     registration,
     reports,
@@ -28,4 +29,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *audit.urlpatterns,
     *failures.urlpatterns,
+    *imports.urlpatterns,
 ]

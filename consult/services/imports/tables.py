@@ -1,0 +1,78 @@
+"""Reading a table from an uploaded CSV or XLSX file: a header, then rows with their line numbers."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+
+class TableError(ValueError):
+    """A file that cannot be read as a table; the message says why, for a person to read."""
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: Iterator[tuple[int, list]]  # (line number, cells), blank lines left out
+
+
+def table_read(filename: str, content: bytes) -> Table:
+    """Return the table in a CSV (UTF-8, comma, semicolon or tab) or XLSX (first sheet) file."""
+    if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
+        return xlsx_table(content)
+    return csv_table(content)
+
+
+def csv_table(content: bytes) -> Table:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError(_("The file is neither UTF-8 text nor an XLSX workbook: save it as “CSV UTF-8”.")) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+    except csv.Error:
+        raise TableError(_("Line 1 is not a valid CSV line.")) from None
+    return Table(header, csv_rows(reader))
+
+
+def csv_delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def csv_rows(reader) -> Iterator[tuple[int, list]]:
+    """Yield the records numbered as a spreadsheet numbers its rows (a text with line breaks is one row)."""
+    line = 1
+    try:
+        for line, cells in enumerate(reader, 2):
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+    except csv.Error:
+        raise TableError(_("Line %(line)d is not a valid CSV line.") % {"line": line + 1}) from None
+
+
+def xlsx_table(content: bytes) -> Table:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
+        raise TableError(_("The file is not a readable XLSX workbook.")) from None
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+    while header and not header[-1]:
+        header.pop()
+    return Table(header, xlsx_rows(rows))
+
+
+def xlsx_rows(rows) -> Iterator[tuple[int, list]]:
+    for line, cells in enumerate(rows, 2):
+        if any(cell not in (None, "") for cell in cells):
+            yield line, list(cells)
