@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from consult.models import CivilSocietyOrganisation, CivilSocietyRepresentative, Position, PositionEvent
+from consult.models import AnalysedAnswer, CivilSocietyOrganisation, CivilSocietyRepresentative, Position, PositionEvent
 from consult.services.positions import position_for
 from surveys.models import Answer, ResponseSection
 from surveys.selectors import section_questions
@@ -423,3 +423,24 @@ def test_the_page_lists_every_field_it_shows(position, focal_point_france):
     shown = re.findall(r'<input type="hidden" name="_shown" value="([^"]+)">', page)
     assert {"1-overall", "1.1-priority", "1.1-practices", "1-ranking"} <= set(shown)
     assert len(shown) == len(set(shown)) == len(section_questions(position.response.survey.sections.get(code="1")))
+
+
+def test_an_answer_removed_by_a_save_leaves_what_pointed_at_it_pointing_at_nothing(consultation, position,
+                                                                                   focal_point_france):
+    client = logged_in(focal_point_france)
+    client.post(section_url(position), answers())
+    practice = Answer.objects.get(response=position.response, question__code="1.1-practices")
+    overall = Answer.objects.get(response=position.response, question__code="1-overall")
+    analysed = [
+        AnalysedAnswer.objects.create(consultation=consultation, question_code=answer.question.code,
+                                      response=position.response, answer=answer, audience="member_state",
+                                      respondent_name="France", text_hash="-")
+        for answer in (practice, overall)
+    ]
+
+    client.post(section_url(position), answers(version="1", **{"1.1-practices": "Edited", "1-overall": ""}))
+
+    kept, removed = (AnalysedAnswer.objects.get(pk=row.pk) for row in analysed)
+    assert kept.answer_id == practice.pk and kept.answer.text == "Edited"  # The same row, edited in place.
+    assert removed.answer_id is None
+    assert saved(position, "1-overall") == []

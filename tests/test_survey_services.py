@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from surveys.models import Answer, Question, Response, ResponseSection, Section
-from surveys.selectors import section_progress
+from surveys.selectors import section_progress, section_questions
 from surveys.services import (
     StaleSection,
     response_missing,
@@ -81,6 +82,53 @@ def test_saving_again_replaces_the_page_answers(response):
     values = response_section_initial(response, page(response.survey, "1"))
     assert values["many"] == ["b"]
     assert "text" not in values
+
+
+def answer_ids(response) -> dict[tuple, int]:
+    rows = Answer.objects.filter(response=response).values_list("question__code", "choice__value", "pk")
+    return {(code, value): pk for code, value, pk in rows}
+
+
+def test_saving_again_updates_unchanged_rows_in_place_and_removes_the_others(response):
+    save(response, "1", ANSWERS)
+    before = answer_ids(response)
+
+    save(response, "1", {**ANSWERS, "many": ["b", "c"], "rank": {"x": 1, "y": 2}, "text": "Autre"}, version=1)
+
+    after = answer_ids(response)
+    assert set(after) == {("choice", "no"), ("many", "b"), ("many", "c"), ("rank", "x"), ("rank", "y"),
+                          ("number", None), ("text", None)}
+    kept = set(before) & set(after)
+    assert {key: before[key] for key in kept} == {key: after[key] for key in kept}  # Same rows, new values.
+    assert sorted(Answer.objects.filter(response=response, question__code="rank").values_list("rank", flat=True)) == [
+        1, 2]
+    assert response_section_initial(response, page(response.survey, "1"))["text"] == "Autre"
+
+
+def test_a_save_of_some_questions_keeps_the_others_and_judges_completeness_from_all(response):
+    save(response, "1", {"many": ["a"]})
+    assert ResponseSection.objects.get(response=response).is_complete is False
+
+    assert save(response, "1", {"choice": "yes"}, version=1).is_complete is True
+    assert save(response, "1", {"text": "Plus"}, version=2).is_complete is True
+
+    values = response_section_initial(response, page(response.survey, "1"))
+    assert values == {"choice": "yes", "many": ["a"], "text": "Plus"}
+
+
+@pytest.mark.parametrize("questions", [1, 5])
+def test_a_page_is_written_in_two_statements_however_many_questions(response, questions):
+    section = page(response.survey, "1")
+    loaded = section_questions(section)
+    cleaned = dict(list(ANSWERS.items())[:questions])
+
+    with CaptureQueriesContext(connection) as statements:
+        response_section_save(response=response, section=section, cleaned_data=cleaned, expected_version=0,
+                              user=None, questions=loaded)
+
+    # Lock (or create) the page's row; then write the answers and stamp the page and the response.
+    assert len(statements) == 2
+    assert response_section_initial(response, section) == cleaned
 
 
 def test_saving_one_page_keeps_the_answers_of_another(response):

@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.models import ResponseSection, Section
-from surveys.services import response_section_save
+from surveys.models import Question, ResponseSection, Section
+from surveys.services import StaleSection, response_section_save
 
 from ..models import AuditEvent, CivilSocietyOrganisation, Position, PositionEvent, Publication
 from ..permissions import acts_for, can_edit_position
@@ -69,39 +69,62 @@ def refuse_unless_editable(user, position: Position) -> None:
 
 
 def position_section_save(
-    *, position: Position, section: Section, cleaned_data: dict, expected_version: int, actor
+    *, position: Position, section: Section, cleaned_data: dict, expected_version: int, actor,
+    questions: list[Question] | None = None,
 ) -> ResponseSection:
     """Save the answers of one area page of the position, if the person may change them now.
 
+    `questions` are the page's questions as the view loaded them (see response_section_save).
     Raise PositionNotEditable when they may not, and surveys' StaleSection when someone saved
     the page since `expected_version`; either way nothing is changed.
     """
-    with transaction.atomic():
+    # No savepoint (each costs two statements): nothing is raised inside the block, so a
+    # refusal leaves the caller's transaction usable.
+    with transaction.atomic(savepoint=False):
         position = locked_position(position)
-        refuse_unless_editable(actor, position)
-        page = response_section_save(
-            response=position.response,
-            section=section,
-            cleaned_data=cleaned_data,
-            expected_version=expected_version,
-            user=actor,
-        )
-        position.save(update_fields=["updated_at"])
-        saved_event_record(position, actor, section)
-    return page
+        refusal = edit_refusal(actor, position)
+        if refusal is None:
+            try:
+                page = response_section_save(
+                    response=position.response, section=section, cleaned_data=cleaned_data,
+                    expected_version=expected_version, user=actor, questions=questions,
+                )
+            except StaleSection as stale:
+                refusal = stale
+            else:
+                saved_event_record(position, actor, section)
+                return page
+    raise refusal if isinstance(refusal, StaleSection) else PositionNotEditable(refusal)
+
+
+# The history records the save unless this person's latest event on the position is a save of
+# this page, recent enough to be the same sitting: checked and written in one statement.
+SAVED_EVENT_SQL = """
+INSERT INTO {event} (position_id, actor_id, action, comment, created_at)
+SELECT %(position)s, %(actor)s, %(action)s, %(comment)s, %(now)s
+WHERE NOT EXISTS (
+    SELECT 1 FROM (SELECT action, actor_id, comment, created_at FROM {event} WHERE position_id = %(position)s
+                   ORDER BY created_at DESC, id DESC LIMIT 1) AS latest
+    WHERE latest.action = %(action)s AND latest.actor_id = %(actor)s AND latest.comment = %(comment)s
+      AND latest.created_at > %(recent)s
+)
+RETURNING id
+"""
 
 
 def saved_event_record(position: Position, actor, section: Section) -> None:
-    """Record the save in the position's history, unless this person just saved this page."""
-    comment = f"{section.code}. {section.title}"
-    latest = position.events.order_by("-created_at", "-id").first()
-    recent = timezone.now() - SAVED_EVENT_INTERVAL
-    if latest and (latest.action, latest.actor_id, latest.comment) == (PositionEvent.Action.SAVED, actor.pk, comment):
-        if latest.created_at > recent:
-            return
-    PositionEvent.objects.create(position=position, actor=actor, action=PositionEvent.Action.SAVED, comment=comment)
-    audit_record(action=AuditEvent.Action.DRAFT_SAVED, actor=actor, consultation=position.consultation_id,
-                 obj=position, details={"section": section.code})
+    """Record the save in the position's history and the audit trail, unless this person just saved this page."""
+    now = timezone.now()
+    parameters = {
+        "position": position.pk, "actor": actor.pk, "action": PositionEvent.Action.SAVED.value,
+        "comment": f"{section.code}. {section.title}", "now": now, "recent": now - SAVED_EVENT_INTERVAL,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SAVED_EVENT_SQL.format(event=PositionEvent._meta.db_table), parameters)
+        recorded = cursor.fetchone() is not None
+    if recorded:
+        audit_record(action=AuditEvent.Action.DRAFT_SAVED, actor=actor, consultation=position.consultation_id,
+                     obj=position, details={"section": section.code})
 
 
 def position_publication_set(*, position: Position, publication: str, actor) -> Position:

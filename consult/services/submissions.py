@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,14 +70,30 @@ def submission_once(
     for other content, for another position or for another purpose.
     """
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = SubmissionKey.objects.create(key=key, position=position, purpose=purpose, digest=digest)
-        except IntegrityError:
+        if not key_claimed(key, position, purpose, digest):
             return recorded_outcome(key, position, purpose, digest), True
-        row.outcome = action()
-        row.save(update_fields=["outcome"])
-    return row.outcome, False
+        outcome = action()
+        SubmissionKey.objects.filter(key=key).update(outcome=outcome)
+    return outcome, False
+
+
+# A concurrent request with the same key waits on the primary key until the first commits, then inserts nothing.
+CLAIM_SQL = """
+INSERT INTO {table} (key, position_id, purpose, digest, outcome, created_at) VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (key) DO NOTHING RETURNING key
+"""
+CLAIM_FIELDS = [
+    SubmissionKey._meta.get_field(name) for name in ("key", "position", "purpose", "digest", "outcome", "created_at")
+]
+
+
+def key_claimed(key: uuid.UUID, position: Position, purpose: str, digest: str) -> bool:
+    """Record the key in the current transaction; return False if it was recorded before (a replay)."""
+    row = SubmissionKey(key=key, position=position, purpose=purpose, digest=digest, created_at=timezone.now())
+    values = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in CLAIM_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_SQL.format(table=SubmissionKey._meta.db_table), values)
+        return cursor.fetchone() is not None
 
 
 def recorded_outcome(key: uuid.UUID, position: Position, purpose: str, digest: str) -> dict:

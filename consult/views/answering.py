@@ -214,6 +214,7 @@ class SectionPage:
                 cleaned_data=form.posted_answers(),
                 expected_version=version,
                 actor=self.request.user,
+                questions=self.questions,
             )
             return {"version": saved.version, "saved_at": saved.saved_at.isoformat()}
 
