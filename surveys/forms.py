@@ -134,8 +134,13 @@ def question_label(question: Question) -> str:
 
 
 def question_help(question: Question, *notes: str) -> str:
-    """Return the question's help text and notes, escaped: crispy-forms marks help text safe."""
-    parts = [question.help_text, *notes, _("Required before submission.") if question.required else ""]
+    """Return the question's help text and notes, escaped: crispy-forms marks help text safe.
+
+    Questions are required unless they say otherwise (GOV.UK marks the optional ones): an
+    optional question whose help text says nothing says "Optional.".
+    """
+    optional = _("Optional.") if not question.required and not question.help_text else ""
+    parts = [optional, question.help_text, *notes]
     return format_html_join(" ", "{}", ((part,) for part in parts if part))
 
 
@@ -210,7 +215,7 @@ def create_long_text_field(question: Question) -> forms.Field:
         label=question_label(question),
         help_text=question_help(question, limit_note(question, max_length)),
         max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -269,9 +274,8 @@ class SectionForm(forms.Form):
 
 
 def short_label(question: Question) -> str:
-    """Return the question's last line, the question proper, after the code it was made from."""
-    lines = [line for line in question.text.splitlines() if line.strip()] or [question.code]
-    return f"{question.reference or question.code}: {lines[-1]}"
+    """Return the question proper, after the code it was made from."""
+    return f"{question.reference or question.code}: {question.prompt}"
 
 
 def section_form(questions, *, data=None, initial=None, for_submit=False) -> SectionForm:

@@ -95,6 +95,23 @@ class Question(models.Model):
         default = LONG_TEXT_MAX_LENGTH if self.type == self.Type.LONG_TEXT else SHORT_TEXT_MAX_LENGTH
         return self.max_length or default
 
+    @property
+    def prompt(self) -> str:
+        """Return the question proper: the last line of its text.
+
+        Generated questions quote what they ask about (a recommendation) on their first lines
+        and ask on the last; a page that shows that subject once shows each question's prompt.
+        """
+        return self.text_lines()[-1]
+
+    @property
+    def subject(self) -> str:
+        """Return the lines before the prompt ("" for a one-line question)."""
+        return "\n".join(self.text_lines()[:-1])
+
+    def text_lines(self) -> list[str]:
+        return [line.strip() for line in self.text.splitlines() if line.strip()] or [self.code]
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")

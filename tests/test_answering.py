@@ -112,6 +112,26 @@ def test_an_area_page_shows_its_recommendations_and_questions(position, focal_po
     assert "<script>" not in page
 
 
+def test_an_area_page_quotes_each_recommendation_once_with_only_the_prompts_under_it(position, focal_point_france):
+    page = logged_in(focal_point_france).get(section_url(position)).content.decode()
+
+    assert page.count("Recommendation 1.1.<") == 2  # in its group, and as an item of the area’s ranking
+    assert page.count("Headline recommendation of area 1.") == 1
+    assert ">Recommendation 1.1</h2>" in page and ">Headline recommendation</h2>" in page
+    assert "What priority does your Government give to this recommendation?" in page
+    assert "Recommendation 1.1: “" not in page
+
+
+def test_a_question_that_quotes_nothing_on_the_page_keeps_its_whole_text(position, focal_point_france):
+    question = position.response.survey.questions.get(code="1.1-priority")
+    question.text = "Context the page does not show.\nWhat priority?"
+    question.save()
+
+    page = logged_in(focal_point_france).get(section_url(position)).content.decode()
+
+    assert "Context the page does not show.<br>What priority?" in page
+
+
 def test_save_draft_stores_the_answers_and_redirects_with_the_time(position, focal_point_france):
     client = logged_in(focal_point_france)
 

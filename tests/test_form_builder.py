@@ -161,10 +161,14 @@ def test_submission_requires_the_required_questions_only(survey):
     assert list(form.errors) == ["a"]
 
 
-def test_required_questions_say_so_before_submission(survey):
-    question = question_of(survey, Type.SHORT_TEXT, required=True)
+def test_optional_questions_say_so_and_required_ones_say_nothing(survey):
+    required = question_of(survey, Type.SHORT_TEXT, code="a", required=True)
+    optional = question_of(survey, Type.SHORT_TEXT, code="b", required=False)
 
-    assert "Required before submission." in section_form([question]).fields["q"].help_text
+    form = section_form([required, optional])
+
+    assert "Optional." not in form.fields["a"].help_text
+    assert form.fields["b"].help_text.startswith("Optional.")
 
 
 @pytest.fixture
@@ -283,3 +287,11 @@ def test_fields_shown_on_the_page_and_posted_empty_are_cleared(survey):
 
     assert form.is_valid()
     assert form.posted_answers() == {"boxes": [], "text": ""}
+
+
+def test_a_question_prompt_is_its_last_line_and_its_subject_the_lines_before(survey):
+    question = question_of(survey, Type.SHORT_TEXT, text="Recommendation 1.1: “Act.”\n\nHow far along is it?")
+    single = question_of(survey, Type.SHORT_TEXT, code="one", text="How far along is it?")
+
+    assert (question.subject, question.prompt) == ("Recommendation 1.1: “Act.”", "How far along is it?")
+    assert (single.subject, single.prompt) == ("", "How far along is it?")

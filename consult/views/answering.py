@@ -20,7 +20,7 @@ from surveys.forms import form_data, section_form, short_label
 from surveys.selectors import response_values, section_progress, section_questions
 from surveys.services import StaleSection
 
-from ..forms.answering import PublicationForm, RespondentForm
+from ..forms.answering import PublicationForm, RespondentForm, question_groups
 from ..models import RIGHT_TO_LEFT, Position
 from ..permissions import can_view_position
 from ..selectors.answering import (
@@ -270,14 +270,15 @@ class SectionPage:
 
     def render(self, form, *, version, changes=None, alert=None, status=200):
         previous, following = self.neighbours()
+        area = section_area(self.position, self.section)
         context = {
             **content_language(self.position),
             "position": self.position,
             "consultation": self.position.consultation,
             "section": self.section,
-            "sections": self.sections,
-            "area": section_area(self.position, self.section),
+            "area": area,
             "form": form,
+            "groups": question_groups(form, area),
             "version": version,
             "submission_key": submission_key_new(),
             "saved": self.saved_page(),
