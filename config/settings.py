@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from consult.i18n import countries_override
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"
@@ -186,6 +188,9 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Countries of organisations named as the UN names member and observer states ("Republic of
+# Korea", "État de Palestine"), in the page's language, rather than django-countries' names.
+COUNTRIES_OVERRIDE = countries_override()
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

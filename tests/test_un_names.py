@@ -1,19 +1,23 @@
 """Member states, M49 areas and groupings carry their UN names in the six languages."""
 
-import csv
 import re
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from consult.models import Language, MemberState, RegionalGrouping
-from consult.models.languages import content_language, interface_language
+from consult.i18n import content_language, interface_language, un_states
+from consult.selectors.summaries import regional_summary
+from consult.services.positions import position_for
 from consult.services.stakeholders import (
     GROUPINGS_FIXTURE,
-    MEMBER_STATES_FIXTURE,
     groupings_import_csv,
     member_states_load,
 )
+
+from .factories import make_organisation
 
 LANGUAGES = ["ar", "zh", "en", "fr", "ru", "es"]
 SCRIPTS = {
@@ -86,8 +90,7 @@ def groupings(member_states):
 
 
 def fixture_rows():
-    with open(MEMBER_STATES_FIXTURE, encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
+    return un_states()
 
 
 def test_fixture_lists_the_193_members_and_the_two_observer_states():
@@ -177,3 +180,57 @@ def test_language_codes_map_between_content_and_interface(code, content, interfa
     assert content_language(code) == content
     assert interface_language(code or "en") == interface
     assert content in Language.values
+
+
+def in_language(client, user, language):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def test_french_coverage_page_names_states_regions_and_countries_in_french(client, officer, consultation,
+                                                                           member_states):
+    position_for(consultation=consultation, organisation=make_organisation(country="PS"))
+    page = in_language(client, officer, "fr").get(reverse("consult:coverage", args=[consultation.slug]))
+    text = page.content.decode()
+    for french in ["République de Corée", "Afrique subsaharienne", "Europe occidentale", "Amériques",
+                   "Türkiye", "Côte d&#x27;Ivoire", "État de Palestine", "Sénégal"]:
+        assert french in text, french
+    for english in ["Republic of Korea", "Sub-Saharan Africa", "Western Europe", "Americas", "South Korea",
+                    "Palestine, État de", "Senegal"]:
+        assert english not in text, english
+
+
+def test_french_position_page_names_the_government_as_french_does(client, consultation, member_states,
+                                                                  focal_point_senegal):
+    position = position_for(consultation=consultation, member_state=MemberState.objects.get(iso3="SEN"))
+    page = in_language(client, focal_point_senegal, "fr").get(reverse("consult:position-detail", args=[position.pk]))
+    assert "Position du Gouvernement du Sénégal" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("iso3", "language", "phrase"),
+    [("SEN", "fr", "du Sénégal"), ("FRA", "fr", "de la France"), ("IRQ", "fr", "de l'Iraq"),
+     ("NLD", "fr", "des Pays-Bas (Royaume des)"), ("ISR", "fr", "d'Israël"), ("CUB", "fr", "de Cuba"),
+     ("KOR", "en", "of the Republic of Korea"), ("SEN", "en", "of Senegal"), ("SEN", "es", "del Senegal"),
+     ("FRA", "es", "de Francia"), ("USA", "es", "de los Estados Unidos de América"), ("SEN", "ar", "السنغال"),
+     ("SEN", "zh", "塞内加尔")],
+)
+def test_a_state_follows_government_with_its_article(member_states, iso3, language, phrase):
+    assert MemberState.objects.get(iso3=iso3).of_name(language) == phrase
+
+
+def test_arabic_invitation_form_lists_states_in_arabic_alphabetical_order(client, officer, member_states):
+    page = in_language(client, officer, "ar").get(reverse("consult:invitation-create")).content.decode()
+    options = re.findall(r'<option value="[A-Z]{3}"[^>]*>([^<]+)</option>', page)
+    assert len(options) == 193
+    assert options[0][0] in "آأإا" and "جمهورية كوريا" in options and "Republic of Korea" not in options
+
+
+def test_summary_in_french_names_its_region_and_subregions_in_french(consultation, member_states):
+    senegal = MemberState.objects.get(iso3="SEN")
+    position_for(consultation=consultation, member_state=senegal)
+    with translation.override("fr"):
+        summary = regional_summary(consultation, senegal.region)
+    assert summary.grouping_name == "Afrique"
+    assert [row[0] for row in summary.coverage.by_subregion] == ["Afrique septentrionale", "Afrique subsaharienne"]

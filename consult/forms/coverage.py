@@ -39,7 +39,7 @@ class CoverageFilterForm(forms.Form):
 class DeadlineExtensionForm(forms.Form):
     member_state = forms.ModelChoiceField(
         label=_("Extend for"),
-        queryset=MemberState.objects.order_by("name"),
+        queryset=MemberState.objects.all(),
         to_field_name="iso3",
         required=False,
         empty_label=_("The whole consultation"),
@@ -58,5 +58,6 @@ class DeadlineExtensionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["member_state"].queryset = MemberState.objects.in_name_order()
         zone = timezone.get_current_timezone_name()
         self.fields["closes_at"].help_text = _("Time zone: %(zone)s.") % {"zone": zone}

@@ -23,6 +23,11 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=MAX_EMAIL_LENGTH)
     role = forms.ChoiceField(label=_("Role"), choices=FocalPoint.Role.choices, initial=FocalPoint.Role.DRAFTER)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In the order of the names the reader sees: set per request, in the request's language.
+        self.fields["member_state"].queryset = MemberState.objects.in_name_order()
+
 
 class InvitationImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
@@ -52,6 +57,10 @@ class InvitationFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *InvitationStatus.choices], required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member_state"].queryset = MemberState.objects.in_name_order()
 
 
 class InvitationAcceptForm(forms.Form):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Audience, Position
 from ..services.submissions import submission_key_new
+from ..services.workflow import on_behalf_message
 
 # A comment or reason is read by people, not stored as a document.
 NOTE_MAX_LENGTH = 4000
@@ -42,11 +43,8 @@ class SubmitForm(forms.Form):
         if position.audience != Audience.MEMBER_STATE:
             del self.fields["on_behalf_confirmed"]
             return
-        state = position.member_state.name
         field = self.fields["on_behalf_confirmed"]
-        field.label = _("I confirm this position is submitted on behalf of the Government of %(state)s") % {
-            "state": state
+        field.label = _("I confirm this position is submitted on behalf of the Government %(of_state)s") % {
+            "of_state": position.member_state.of_name()
         }
-        field.error_messages["required"] = _(
-            "Confirm that the position is submitted on behalf of the Government of %(state)s."
-        ) % {"state": state}
+        field.error_messages["required"] = on_behalf_message(position)

@@ -1,7 +1,10 @@
 from django.db import connection, models
-from django.db.models.functions import Collate
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Collate, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from consult.i18n import content_language
 
 
 class Language(models.TextChoices):
@@ -23,28 +26,23 @@ class Audience(models.TextChoices):
     CIVIL_SOCIETY = "civil_society", _("Civil society")
 
 
-# Django's code for a language where it differs from the one content and reports carry.
-INTERFACE_LANGUAGES = {Language.CHINESE: "zh-hans"}
+def name_order(path: str = "", language: str | None = None):
+    """Return what orders by the name (at `path`, "region__") in a language, default the active one."""
+    field = path + NamedInLanguages.name_field(language)
+    if connection.vendor == "postgresql":  # Accents and scripts in alphabetical order, not by code point.
+        return Collate(field, "und-x-icu")
+    return F(field)
 
 
-def content_language(code: str | None) -> str:
-    """Return the six-language code of a Django or browser language code ("zh-hans" gives "zh")."""
-    base = (code or "").replace("_", "-").split("-")[0].lower()
-    return base if base in Language.values else Language.ENGLISH
-
-
-def interface_language(code: str) -> str:
-    """Return the Django language code to translate the interface into ("zh" gives "zh-hans")."""
-    return INTERFACE_LANGUAGES.get(content_language(code), content_language(code))
+def local_name(path: str = "", language: str | None = None):
+    """Return the name at `path` in a language (default the active one), English where it is blank."""
+    return Coalesce(NullIf(F(path + NamedInLanguages.name_field(language)), Value("")), F(path + "name"))
 
 
 class NamedQuerySet(models.QuerySet):
     def in_name_order(self, language: str | None = None):
         """Order by the name in `language` (default: the active one), as a reader of it looks for it."""
-        field = NamedInLanguages.name_field(language or get_language())
-        if connection.vendor == "postgresql":  # Accents and scripts in alphabetical order, not by code point.
-            return self.order_by(Collate(field, "und-x-icu"), "name")
-        return self.order_by(field, "name")
+        return self.order_by(name_order(language=language), "name")
 
 
 class NamedInLanguages(models.Model):
@@ -70,8 +68,9 @@ class NamedInLanguages(models.Model):
         return self.name_in(get_language())
 
     @staticmethod
-    def name_field(language: str | None) -> str:
-        code = content_language(language)
+    def name_field(language: str | None = None) -> str:
+        """Return the field of the name in `language`, default the active one."""
+        code = content_language(language or get_language())
         return "name" if code == Language.ENGLISH else f"name_{code}"
 
     def name_in(self, language: str | None) -> str:

@@ -2,8 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from consult.i18n import content_language, of_phrase
 
 from .languages import NamedInLanguages
 
@@ -35,9 +38,19 @@ class MemberState(NamedInLanguages):
     m49_code = models.CharField("UN M49 code", max_length=3, unique=True)
     region = models.ForeignKey(RegionalGrouping, on_delete=models.PROTECT, related_name="region_states")
     subregion = models.ForeignKey(RegionalGrouping, on_delete=models.PROTECT, related_name="subregion_states")
+    # The article the UN puts before the name, where the language has one: "the", "la", "el".
+    article_en = models.CharField(max_length=3, blank=True)
+    article_fr = models.CharField(max_length=3, blank=True)
+    article_es = models.CharField(max_length=3, blank=True)
 
     class Meta:
         ordering = ["name"]
+
+    def of_name(self, language: str | None = None) -> str:
+        """Return the name as it follows "Government": "of the Republic of Korea", "du Sénégal"."""
+        language = content_language(language or get_language())
+        article = getattr(self, f"article_{language}", "")
+        return of_phrase(self.name_in(language), article=article, language=language)
 
 
 class CivilSocietyOrganisation(models.Model):

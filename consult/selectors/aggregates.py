@@ -13,7 +13,17 @@ from django_countries import countries as all_countries
 
 from surveys.models import Answer, Question, Response
 
-from ..models import Aggregate, Audience, FocalPoint, Invitation, Position, Publication, RegionalGrouping
+from ..models import (
+    Aggregate,
+    Audience,
+    FocalPoint,
+    Invitation,
+    Position,
+    Publication,
+    RegionalGrouping,
+)
+from ..i18n import name_sort_key
+from ..models.languages import local_name, name_order
 
 PUBLISHABLE = (Publication.ATTRIBUTED, Publication.ANONYMOUS)
 SUPPORT_VALUES = ("support", "support_with_reservations")
@@ -132,7 +142,7 @@ def publishable_texts(consultation, states, countries, per_question: int):
     rows = answers.annotate(place=place).filter(place__lte=per_question).values(
         "question__reference", "question__code", "question__order", "text", "place",
         audience=F("response__position__audience"), publication=F("response__position__publication"),
-        state=F("response__position__member_state__name"), organisation=F("response__position__organisation__name"),
+        state=local_name("response__position__member_state__"), organisation=F("response__position__organisation__name"),
     )
     return sorted(rows, key=lambda row: (row["audience"], row["question__order"], row["place"]))
 
@@ -146,7 +156,7 @@ def states_by_subregion(consultation, states) -> list[tuple[str, int, int, int]]
     position = Position.objects.filter(consultation=consultation, member_state=OuterRef("pk"))
     invitation = Invitation.objects.filter(member_state=OuterRef("pk"), revoked_at__isnull=True)
     focal_point = FocalPoint.objects.filter(member_state=OuterRef("pk"))
-    rows = states.order_by("subregion__name").values_list("subregion__name").annotate(
+    rows = states.order_by(name_order("subregion__")).values_list(local_name("subregion__")).annotate(
         invited=Count("pk", filter=Q(Exists(position)) | Q(Exists(invitation)) | Q(Exists(focal_point))),
         answered=Count("pk", filter=Q(Exists(position))),
         submitted=Count("pk", filter=Q(Exists(position.filter(status=Position.Status.SUBMITTED)))),
@@ -162,4 +172,5 @@ def civil_society_by_country(consultation, countries) -> list[tuple[str, int]]:
     if countries is not None:
         responses = responses.filter(organisation__country__in=countries)
     rows = responses.order_by().values_list("organisation__country").annotate(total=Count("pk"))
-    return sorted((str(all_countries.name(code)) or code, total) for code, total in rows)
+    named = ((str(all_countries.name(code)) or code, total) for code, total in rows)
+    return sorted(named, key=lambda row: name_sort_key(row[0]))

@@ -22,6 +22,8 @@ from ..models import (
     Position,
     PositionEvent,
 )
+from ..i18n import name_sort_key
+from ..models.languages import local_name, name_order
 
 NEVER = datetime(1, 1, 1, tzinfo=UTC)
 
@@ -66,19 +68,20 @@ def state_coverage(consultation, *, states=None):
             ),
             extended_until=_extended_until(consultation),
         )
-        .order_by("region__name", "name")
+        .order_by(name_order("region__"), name_order())
     )
 
 
 def coverage_counts_by_region(rows) -> list[RegionCounts]:
     """Return, for each region of the coverage rows, how many states are in each status."""
     tallies = {}
-    grouped = rows.order_by().values("region__name", "coverage_status").annotate(states=Count("pk", distinct=True))
-    for group in grouped:
-        tally = tallies.setdefault(group["region__name"], dict.fromkeys(CoverageStatus.values, 0))
+    grouped = rows.order_by().values("coverage_status", region_name=local_name("region__"))
+    for group in grouped.annotate(states=Count("pk", distinct=True)):
+        tally = tallies.setdefault(group["region_name"], dict.fromkeys(CoverageStatus.values, 0))
         # The database may group more finely than asked (by state); adding keeps the totals right.
         tally[group["coverage_status"]] += group["states"]
-    return [RegionCounts(region, list(tally.values())) for region, tally in sorted(tallies.items())]
+    ordered = sorted(tallies.items(), key=lambda item: name_sort_key(item[0]))
+    return [RegionCounts(region, list(tally.values())) for region, tally in ordered]
 
 
 def coverage_totals(region_counts: list[RegionCounts]) -> RegionCounts:
@@ -104,7 +107,7 @@ def civil_society_coverage(consultation, *, countries=None) -> dict:
     by_country = responses.values("organisation__country").annotate(total=Count("pk"), **per_status)
     return {
         "by_status": [(Position.Status(status).label, total) for status, total in by_status.items()],
-        "by_country": sorted((_country_row(row) for row in by_country), key=lambda row: row["name"]),
+        "by_country": sorted((_country_row(row) for row in by_country), key=lambda row: name_sort_key(row["name"])),
         "total": sum(by_status.values()),
     }
 

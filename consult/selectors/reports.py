@@ -3,6 +3,7 @@
 from django.db.models import Case, Value, When
 
 from ..models import Position, Publication, RegionalGrouping, Report
+from ..models.languages import name_order
 from ..services.accounts import is_secretariat
 from ..services.reports.build import EXPORT_FORMATS, SUMMARY_FORMATS
 
@@ -79,7 +80,7 @@ def published_groupings(consultation) -> list:
     reports = published_reports(consultation).order_by()
     groupings = RegionalGrouping.objects.filter(pk__in=reports.filter(grouping__isnull=False).values("grouping"))
     world = [None] if reports.filter(grouping__isnull=True).exists() else []
-    return world + list(groupings.order_by("name"))
+    return world + list(groupings.in_name_order())
 
 
 def published_positions(consultation):
@@ -96,4 +97,4 @@ def report_groupings():
     places = [When(kind=kind, then=Value(place)) for place, kind in enumerate(KIND_ORDER)]
     order = Case(*places, default=Value(len(KIND_ORDER)))
     groupings = RegionalGrouping.objects.filter(members__isnull=False).distinct()
-    return groupings.annotate(kind_order=order).order_by("kind_order", "name")
+    return groupings.annotate(kind_order=order).order_by("kind_order", name_order())

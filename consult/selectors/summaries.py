@@ -146,7 +146,7 @@ def regional_summary(consultation, grouping=None, *, internal: bool = False) -> 
     return Summary(
         consultation_title=consultation.title,
         consultation_language=consultation.language,
-        grouping_name=grouping.name if grouping else _("World"),
+        grouping_name=str(grouping) if grouping else _("World"),
         data_cutoff=stored.computed_at or timezone.now(),
         internal=internal,
         coverage=summary_coverage(consultation, states, countries),

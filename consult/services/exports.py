@@ -23,6 +23,7 @@ from surveys.models import Answer, Question, Response
 from surveys.selectors import plain_number
 
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
+from ..models.languages import local_name, name_order
 from ..selectors.coverage import countries_of
 
 CHUNK = 500
@@ -31,7 +32,7 @@ RESPONDENT_COLUMNS = [
 ]
 POSITION_FIELDS = [
     "response_key", "audience", "publication", "submitted_at", "receipt_number",
-    "member_state__name", "member_state__iso3", "member_state__region__name", "member_state__subregion__name",
+    "state_name", "member_state__iso3", "region_name", "subregion_name",
     "organisation__name", "organisation__country",
 ]
 # What a spreadsheet may read as the start of a formula, full-width forms included.
@@ -168,7 +169,13 @@ def response_rows(consultation, audience, states, codes) -> Iterator[list]:
 
 
 def submitted_positions(consultation, audience, states) -> QuerySet:
-    """Return the submitted positions to export, member states first, by name."""
+    """Return the submitted positions to export, member states first, by name in the active language."""
+    # Built here, not at import: the names are in the language active when the export runs.
+    place_names = {
+        "state_name": local_name("member_state__"),
+        "region_name": local_name("member_state__region__"),
+        "subregion_name": local_name("member_state__subregion__"),
+    }
     # A reopened position is being changed: its answers are not an official position until resubmitted.
     positions = Position.objects.filter(
         consultation=consultation, status=Position.Status.SUBMITTED, response__status=Response.Status.SUBMITTED
@@ -178,20 +185,20 @@ def submitted_positions(consultation, audience, states) -> QuerySet:
     if states is not None:
         positions = positions.filter(Q(member_state__in=states) | Q(organisation__country__in=countries_of(states)))
     # "member_state" sorts after "civil_society": descending puts the states first.
-    ordered = positions.order_by("-audience", "member_state__name", "organisation__name", "pk")
-    return ordered.annotate(response_key=RESPONSE_KEY).values_list(*POSITION_FIELDS, named=True)
+    ordered = positions.order_by("-audience", name_order("member_state__"), "organisation__name", "pk")
+    return ordered.annotate(response_key=RESPONSE_KEY, **place_names).values_list(*POSITION_FIELDS, named=True)
 
 
 def country_places() -> dict[str, tuple[str, str]]:
     """Return the region and sub-region of each country by ISO alpha-2, to place organisations."""
-    states = MemberState.objects.values_list("iso3", "region__name", "subregion__name")
+    states = MemberState.objects.values_list("iso3", local_name("region__"), local_name("subregion__"))
     return {all_countries.alpha2(iso3): (region, subregion) for iso3, region, subregion in states}
 
 
 def respondent_cells(position, places) -> list:
     if position.member_state__iso3:
-        name, country = position.member_state__name, position.member_state__iso3
-        region, subregion = position.member_state__region__name, position.member_state__subregion__name
+        name, country = position.state_name, position.member_state__iso3
+        region, subregion = position.region_name, position.subregion_name
     else:
         name, country = position.organisation__name, position.organisation__country
         region, subregion = places.get(country, ("", ""))

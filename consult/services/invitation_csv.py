@@ -90,7 +90,7 @@ def _row_parse(record, count, states_by_iso3, seen) -> dict:
         raise ValidationError(problems)
     state = states_by_iso3[countries.alpha3(country)]
     if (state.pk, email.casefold()) in seen:
-        raise ValidationError(_("%(email)s is listed twice for %(state)s.") % {"email": email, "state": state.name})
+        raise ValidationError(_("%(email)s is listed twice for %(state)s.") % {"email": email, "state": state})
     seen.add((state.pk, email.casefold()))
     return {"member_state": state, "name": name, "email": email, "role": role.lower()}
 

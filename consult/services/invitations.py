@@ -101,7 +101,7 @@ def _invitation_mail(invitation, token, request_base_url):
     link = request_base_url + reverse("consult:invitation-accept", args=[token])
     mail_send(
         to=invitation.email,
-        subject=_("Invitation to answer for %(state)s") % {"state": invitation.member_state.name},
+        subject=_("Invitation to answer for %(state)s") % {"state": invitation.member_state},
         template="consult/email/invitation.txt",
         context={"invitation": invitation, "link": link, "days": INVITATION_DAYS},
     )

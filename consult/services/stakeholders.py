@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 
+from consult.i18n import un_states
 from consult.models import Language, MemberState, RegionalGrouping
 
 Kind = RegionalGrouping.Kind
@@ -22,11 +23,10 @@ CSV_COLUMNS = ("grouping_code", "grouping_name", "kind", "country")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GROUPINGS_FIXTURE = FIXTURES / "groupings.csv"
-# The UN short names of the member states and observer states in the six languages, with their
-# M49 codes (UN Statistics Division and UNTERM), and the names of the M49 areas and groupings.
-MEMBER_STATES_FIXTURE = FIXTURES / "un_member_states.csv"
+# The names of the M49 areas and of known groupings in the six languages.
 GROUPING_NAMES_FIXTURE = FIXTURES / "grouping_names.csv"
 NAME_FIELDS = {code: MemberState.name_field(code) for code in Language.values}
+ARTICLE_FIELDS = {"en_article": "article_en", "fr_article": "article_fr", "es_article": "article_es"}
 
 # The UN M49 levels above the countries: (code, kind, parent code), parents first. The
 # fixture gives each state only its lowest level (the intermediate region where there is
@@ -129,9 +129,7 @@ def _m49_areas_save() -> dict[str, RegionalGrouping]:
 
 def _un_members() -> list[dict]:
     """Return the fixture's rows of the UN member states, each with its M49 lineage, lowest level first."""
-    with open(MEMBER_STATES_FIXTURE, encoding="utf-8", newline="") as file:
-        rows = [row for row in csv.DictReader(file) if row["status"] == "member"]
-    return [{**row, "lineage": _m49_lineage(row["m49_area"])} for row in rows]
+    return [{**row, "lineage": _m49_lineage(row["m49_area"])} for row in un_states() if row["status"] == "member"]
 
 
 def _member_states_save(rows, areas) -> dict[str, int]:
@@ -143,6 +141,7 @@ def _member_states_save(rows, areas) -> dict[str, int]:
             region=areas[row["lineage"][-1]],
             subregion=next(areas[code] for code in row["lineage"] if areas[code].kind == Kind.M49_SUBREGION),
             **_names(row),
+            **{field: row[column] for column, field in ARTICLE_FIELDS.items()},
         )
         for row in rows
     ]
@@ -150,7 +149,7 @@ def _member_states_save(rows, areas) -> dict[str, int]:
         states,
         update_conflicts=True,
         unique_fields=["iso3"],
-        update_fields=["m49_code", "region", "subregion", *NAME_FIELDS.values()],
+        update_fields=["m49_code", "region", "subregion", *NAME_FIELDS.values(), *ARTICLE_FIELDS.values()],
     )
     return dict(MemberState.objects.filter(iso3__in=[row["iso3"] for row in rows]).values_list("iso3", "pk"))
 

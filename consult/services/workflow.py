@@ -212,6 +212,6 @@ def deadline_passed_message() -> str:
 
 
 def on_behalf_message(position: Position) -> str:
-    return _("Confirm that the position is submitted on behalf of the Government of %(state)s.") % {
-        "state": position.member_state.name
+    return _("Confirm that the position is submitted on behalf of the Government %(of_state)s.") % {
+        "of_state": position.member_state.of_name()
     }

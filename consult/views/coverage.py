@@ -43,7 +43,7 @@ def coverage(request, slug):
     secretariat = is_secretariat(request.user)
     scope = states_followed_by(request.user, secretariat)
     consultation = get_object_or_404(consultations_visible_to(request.user), slug=slug)
-    regions = RegionalGrouping.objects.filter(region_states__in=scope).distinct().order_by("name")
+    regions = RegionalGrouping.objects.filter(region_states__in=scope).distinct().in_name_order()
     form = CoverageFilterForm(request.GET, regions=regions)
     form.is_valid()  # Invalid values are shown as errors and filter nothing.
     all_rows = state_coverage(consultation, states=scope)

@@ -118,7 +118,7 @@ def invitation_accept(request, token):
         except InvitationError as error:
             return invitation_problem(request, token, error)
         login(request, person, backend=ACCOUNT_BACKEND)
-        messages.success(request, _("Welcome. You now act for %(state)s.") % {"state": invitation.member_state.name})
+        messages.success(request, _("Welcome. You now act for %(state)s.") % {"state": invitation.member_state})
         return redirect("consult:home")
     context = {"form": form, "invitation": invitation, "account": account}
     return render(request, "consult/invitations/accept.html", context)

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone, translation
 
+from consult.i18n import interface_language
 from consult.models import AuditEvent, Report
 from consult.services.audit import audit_record
 from consult.selectors.summaries import regional_summary
@@ -62,13 +63,16 @@ def report_build(*, report: Report) -> Report:
     report, with its message shown on the reports page.
     """
     report_progress(report, status=Report.Status.RUNNING, progress=10, error="")
+    # Names of states, regions and the world in the report's language ("zh" is Django's "zh-hans").
+    language = interface_language(report.language)
     if report.format in EXPORT_FORMATS:
-        return report_export(report)
+        with translation.override(language):
+            return report_export(report)
     try:
-        with translation.override(report.language):  # The summary names the world in the report's language.
+        with translation.override(language):
             summary = regional_summary(report.consultation, report.grouping, internal=False)
         report_progress(report, progress=40)
-        content = RENDERERS[report.format](summary, language=report.language)
+        content = RENDERERS[report.format](summary, language=language)
     except OperationalError:
         raise
     except Exception as error:
