@@ -193,6 +193,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 COUNTRIES_OVERRIDE = countries_override()
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Dates in each language's order, day first in English and Arabic too (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -10,6 +10,8 @@ multiple choice with no box ticked, so the page lists the fields it shows in `SH
 are posted, ticked or not.
 """
 
+import re
+
 from django import forms
 from django.template.defaultfilters import linebreaksbr
 from django.utils.datastructures import MultiValueDict
@@ -151,7 +153,8 @@ def question_choices(question: Question) -> list[tuple[str, str]]:
 def limit_note(question: Question, max_length: int) -> str:
     """Return "N characters at most.", unless the question's help already states its limit."""
     count = number_format(max_length, force_grouping=True)
-    if count in question.help_text or str(max_length) in question.help_text:
+    # "5 000", "5,000" and "5000" state the same limit, whatever the help text's language.
+    if str(max_length) in re.sub(r"(?<=\d)[\s,.'\u00a0\u202f](?=\d{3})", "", question.help_text):
         return ""
     return ngettext("%(count)s character at most.", "%(count)s characters at most.", max_length) % {"count": count}
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 
 from surveys.forms import SHOWN_FIELD, RankingField, RankingWidget, form_data, section_form
@@ -295,3 +296,20 @@ def test_a_question_prompt_is_its_last_line_and_its_subject_the_lines_before(sur
 
     assert (question.subject, question.prompt) == ("Recommendation 1.1: “Act.”", "How far along is it?")
     assert (single.subject, single.prompt) == ("", "How far along is it?")
+
+
+@pytest.mark.parametrize("stated", ["Facultatif. 5\u00a0000 caractères au maximum.", "Up to 5,000 characters.",
+                                    "Не более 5000 знаков.", "最多 5 000 个字符。"])
+def test_a_limit_the_help_text_states_in_any_notation_is_not_repeated(survey, stated):
+    question = question_of(survey, Type.LONG_TEXT, max_length=5000, help_text=stated)
+
+    assert "characters at most" not in section_form([question]).fields["q"].help_text
+
+
+def test_an_optional_long_text_says_optional_and_its_limit_in_the_page_language(survey):
+    question = question_of(survey, Type.LONG_TEXT, max_length=5000, help_text="", required=False)
+
+    with translation.override("fr"):
+        help_text = str(section_form([question]).fields["q"].help_text)
+
+    assert help_text == "Facultatif. 5\u00a0000 caractères au maximum."

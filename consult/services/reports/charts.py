@@ -17,11 +17,12 @@ matplotlib.use("Agg")
 import arabic_reshaper  # noqa: E402
 from bidi import get_display  # noqa: E402
 from django.core.cache import cache  # noqa: E402
+from django.utils import formats  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib import colormaps, font_manager, rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 CACHE_SECONDS = 3600
 WIDTH_INCHES = 7.2
@@ -63,6 +64,15 @@ def chart_row(audience: str, question, percent) -> ChartRow:
     segments = [Segment(choice.label, choice.share or 0.0, percent(choice.share or 0.0)) for choice in question.choices]
     # The code is isolated left to right, so that "1.2-support" reads the same in Arabic.
     return ChartRow(label=f"{audience}: \u2066{question.code}{marker}\u2069", segments=segments)
+
+
+def percent_text(number: str) -> str:
+    """Return a number as a percentage the way the active language writes it ("66,7 %" in French)."""
+    return _("%(number)s%%") % {"number": number}
+
+
+def axis_percent(share: float, _position) -> str:
+    return percent_text(formats.number_format(round(share * 100)))
 
 
 def alternative_text(rows: list[ChartRow]) -> str:
@@ -116,7 +126,7 @@ def draw(chart: Chart, *, shape) -> Figure:
         axes.set_yticks(range(len(chart.rows)), [shape(row.label) for row in chart.rows])
         axes.invert_yaxis()
         axes.set_xlim(0, 1)
-        axes.xaxis.set_major_formatter(PercentFormatter(1.0))
+        axes.xaxis.set_major_formatter(FuncFormatter(axis_percent))
         axes.set_xlabel(shape(_("Share of respondents")))
         axes.spines[["top", "right"]].set_visible(False)
     return figure

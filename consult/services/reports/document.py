@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from consult.models import RIGHT_TO_LEFT, Audience
 from consult.selectors.summaries import QuestionFigures, RecommendationSummary, Summary
 
-from .charts import Chart, figures_chart
+from .charts import Chart, figures_chart, percent_text
 
 NOT_CHARTED = {"ranking", "multiple_choice", "long_text", "short_text", "number"}
 
@@ -224,7 +224,7 @@ def decimal(value, places: int = 1) -> str:
 
 def percent(share) -> str:
     """Return a share (0 to 1) as a percentage with one decimal."""
-    return "" if share is None else decimal(share * 100, 1) + "%"
+    return "" if share is None else percent_text(decimal(share * 100, 1))
 
 
 def rounded(value, places: int) -> Decimal:
