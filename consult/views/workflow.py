@@ -28,6 +28,7 @@ from ..selectors.workflow import (
     receipt_sections,
 )
 from ..services import workflow
+from ..services.reports.fonts import pdf_with_fonts
 from ..services.submissions import SubmissionKeyReused, posted_digest, posted_submission_key, submission_once
 from ..services.workflow import WorkflowError
 
@@ -171,7 +172,7 @@ def position_receipt(request, position_id):
 def position_receipt_pdf(request, position_id):
     position = submitted_position(request, position_id)
     html = render_to_string("consult/workflow/receipt_pdf.html", receipt_context(position), request=request)
-    pdf = HTML(string=html).write_pdf()
+    pdf = pdf_with_fonts(HTML(string=html))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="receipt-{position.receipt_number}.pdf"'
     return response

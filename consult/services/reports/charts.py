@@ -20,15 +20,16 @@ from django.core.cache import cache  # noqa: E402
 from django.utils import formats  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
-from matplotlib import colormaps, font_manager, rc_context  # noqa: E402
+from matplotlib import colormaps, rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from .fonts import chart_fonts  # noqa: E402
 
 CACHE_SECONDS = 3600
 WIDTH_INCHES = 7.2
 ROW_INCHES = 0.5
 SMALLEST_LABELLED_SHARE = 0.06
-WANTED_FONTS = ["DejaVu Sans", "Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC", "Noto Sans CJK JP"]
 ISOLATES = re.compile("[\u2066-\u2069]")
 ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
@@ -107,13 +108,13 @@ def draw_png(chart: Chart) -> bytes:
 def draw_svg(chart: Chart) -> str:
     buffer = BytesIO()
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "consult-report"}):
-        draw(chart, shape=str).savefig(buffer, format="svg", metadata={"Date": None})
+        draw(chart, shape=logical_order).savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue().decode()
 
 
 def draw(chart: Chart, *, shape) -> Figure:
     """Return the figure of the chart; `shape` prepares each text for the output format."""
-    with rc_context({"font.family": installed_fonts(), "font.size": 8}):
+    with rc_context({"font.family": chart_fonts(get_language()), "font.size": 8}):
         height = ROW_INCHES * len(chart.rows) + 0.8
         figure = Figure(figsize=(WIDTH_INCHES, height))
         # Margins from the labels' length: much cheaper than letting matplotlib measure them.
@@ -160,13 +161,13 @@ def ink(colour) -> str:
     return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.55 else "white"
 
 
+def logical_order(text: str) -> str:
+    """Return text for SVG, which the browser shapes and orders: without the isolate marks no font can draw."""
+    return ISOLATES.sub("", text)
+
+
 def visual_order(text: str) -> str:
     """Return Arabic text joined and ordered for drawing, as Agg draws glyphs one by one left to right."""
     if ARABIC.search(text):
         text = "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
     return ISOLATES.sub("", text)  # Ordering done, their marks would be drawn as boxes.
-
-
-def installed_fonts() -> list[str]:
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return [name for name in WANTED_FONTS if name in installed] or ["sans-serif"]
