@@ -8,12 +8,14 @@ class ConsultConfig(AppConfig):
 
     def ready(self):
         from celery.signals import task_failure
+        from django.db.backends.signals import connection_created
 
         from surveys.models import Response
         from surveys.signals import response_submitted
 
-        from .receivers import response_submitted_refresh, task_failed_record
+        from .receivers import response_submitted_refresh, sqlite_name_collation_add, task_failed_record
 
         response_submitted.connect(response_submitted_refresh, sender=Response, dispatch_uid="consult-aggregates")
         # In every process that runs tasks: the workers, and the web processes when tasks run in-process.
         task_failure.connect(task_failed_record, dispatch_uid="consult-task-failures")
+        connection_created.connect(sqlite_name_collation_add, dispatch_uid="consult-name-collation")

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 # "of" and the article the UN uses before a state's name, by language and article (the fixture's
@@ -23,6 +23,9 @@ OF_PHRASES = {
 FRENCH_ELISION = "AEIOUYÉÈÊÎÏÔÛH"
 # Django's code for a language where it differs from the one content and reports carry.
 INTERFACE_LANGUAGES = {"zh": "zh-hans"}
+# Django 6.1's label of an empty choice in select menus, which its own Arabic, Chinese, Russian
+# and Spanish catalogues lack: ours translate it, and take precedence.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
 # The UN short names of the member states and observer states in the six languages, with their
 # M49 codes (UN Statistics Division and UNTERM).
 UN_STATES_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "un_member_states.csv"

@@ -2,6 +2,7 @@
 
 import logging
 
+from .i18n import name_sort_key
 from .models import Position
 from .services.outbox import task_failure_record
 from .tasks import aggregates_refresh_enqueue
@@ -15,6 +16,17 @@ def response_submitted_refresh(sender, response, **kwargs) -> None:
     consultation_id = consultation_ids.first()
     if consultation_id is not None:
         aggregates_refresh_enqueue(consultation_id)
+
+
+def sqlite_name_collation_add(sender, connection, **kwargs) -> None:
+    """Give an SQLite connection the collation that orders names as readers do (models.languages.name_order)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_collation("name_order", name_collation)
+
+
+def name_collation(left: str, right: str) -> int:
+    left, right = name_sort_key(left), name_sort_key(right)
+    return (left > right) - (left < right)
 
 
 def task_failed_record(sender=None, task_id=None, exception=None, args=None, einfo=None, **kwargs) -> None:

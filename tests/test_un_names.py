@@ -1,6 +1,7 @@
 """Member states, M49 areas and groupings carry their UN names in the six languages."""
 
 import re
+import sqlite3
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils import translation
 
 from consult.models import Language, MemberState, RegionalGrouping
 from consult.i18n import content_language, interface_language, un_states
+from consult.receivers import name_collation
 from consult.selectors.summaries import regional_summary
 from consult.services.positions import position_for
 from consult.services.stakeholders import (
@@ -225,6 +227,7 @@ def test_arabic_invitation_form_lists_states_in_arabic_alphabetical_order(client
     options = re.findall(r'<option value="[A-Z]{3}"[^>]*>([^<]+)</option>', page)
     assert len(options) == 193
     assert options[0][0] in "آأإا" and "جمهورية كوريا" in options and "Republic of Korea" not in options
+    assert "- اختر خيارًا -" in page and "Select an option" not in page
 
 
 def test_summary_in_french_names_its_region_and_subregions_in_french(consultation, member_states):
@@ -234,3 +237,12 @@ def test_summary_in_french_names_its_region_and_subregions_in_french(consultatio
         summary = regional_summary(consultation, senegal.region)
     assert summary.grouping_name == "Afrique"
     assert [row[0] for row in summary.coverage.by_subregion] == ["Afrique septentrionale", "Afrique subsaharienne"]
+
+
+def test_the_demo_database_orders_names_as_readers_do():
+    database = sqlite3.connect(":memory:")
+    database.create_collation("name_order", name_collation)
+    database.execute("create table state (name text)")
+    database.executemany("insert into state values (?)", [("Zambie",), ("Égypte",), ("Érythrée",), ("Allemagne",)])
+    ordered = [name for (name,) in database.execute("select name from state order by name collate name_order")]
+    assert ordered == ["Allemagne", "Égypte", "Érythrée", "Zambie"]

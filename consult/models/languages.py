@@ -26,12 +26,16 @@ class Audience(models.TextChoices):
     CIVIL_SOCIETY = "civil_society", _("Civil society")
 
 
+# Orders names alphabetically, accents after their letter ("Égypte" before "Zambie"), not by
+# code point: ICU's root collation on PostgreSQL, one that consult registers on SQLite.
+NAME_COLLATIONS = {"postgresql": "und-x-icu", "sqlite": "name_order"}
+
+
 def name_order(path: str = "", language: str | None = None):
     """Return what orders by the name (at `path`, "region__") in a language, default the active one."""
     field = path + NamedInLanguages.name_field(language)
-    if connection.vendor == "postgresql":  # Accents and scripts in alphabetical order, not by code point.
-        return Collate(field, "und-x-icu")
-    return F(field)
+    collation = NAME_COLLATIONS.get(connection.vendor)
+    return Collate(field, collation) if collation else F(field)
 
 
 def local_name(path: str = "", language: str | None = None):
