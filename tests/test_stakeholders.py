@@ -125,6 +125,13 @@ def test_import_creates_groupings_with_members(member_states):
     assert members("colombo") == {"LKA", "PHL", "VNM"}
 
 
+def test_import_knows_states_by_their_un_names_in_the_six_languages(member_states):
+    rows = "rcp,RCP,rcp,{}\n"
+    import_csv("".join(rows.format(name) for name in ["République de Corée", "Türkiye", "Нидерланды (Королевство)",
+                                                       "大韩民国", "Côte d'Ivoire", "جمهورية الكونغو الديمقراطية"]))
+    assert members("rcp") == {"KOR", "TUR", "NLD", "CIV", "COD"}
+
+
 def test_reimport_changes_nothing(member_states):
     rows = "escwa,ESCWA,regional_commission,JOR\nescwa,ESCWA,regional_commission,LBN\n"
     import_csv(rows)

@@ -293,12 +293,13 @@ def _country_iso3_codes(country: str) -> set[str]:
 
 @cache
 def _country_codes() -> dict[str, str]:
-    """Return ISO3 codes by lower-case ISO3, ISO2, short and official name."""
+    """Return ISO3 codes by lower-case ISO3, ISO2, short and official name, and UN name in each language."""
     data = _country_converter().data
     columns = ["ISO3", "ISO2", "name_short", "name_official"]
-    return {
+    codes = {
         str(key).lower(): row[0] for row in data[columns].itertuples(index=False) for key in row if isinstance(key, str)
     }
+    return codes | {row[language].lower(): row["iso3"] for row in un_states() for language in Language.values}
 
 
 def _groupings_save(parsed: dict[str, _ParsedGrouping]) -> GroupingImportResult:
