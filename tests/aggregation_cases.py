@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from consult.models import Aggregate, Audience, Invitation, MemberState, Position, Publication, RegionalGrouping
 from surveys.models import Answer, Question, Response
+from surveys.services import response_submit
 
 from .factories import make_grouping, make_member_state, make_open_consultation, make_organisation
 
@@ -132,6 +134,13 @@ def respond(consultation, respondent, answers, publication, submitted):
         question = survey.questions.get(code=code, is_current=True)
         Answer.objects.bulk_create(answer_rows(response, question, value))
     return response
+
+
+def submit(response):
+    """Submit a draft response as the workflow does: its position is submitted in the same transaction."""
+    with transaction.atomic():
+        Position.objects.filter(response=response).update(status=Position.Status.SUBMITTED)
+        return response_submit(response=response)
 
 
 def answer_rows(response, question, value):

@@ -11,7 +11,6 @@ from consult.services.aggregation import aggregates_rebuild
 from consult.services.demo_responses import demo_responses_generate
 from consult.services.workflow import position_reopen
 from surveys.models import Answer, Response
-from surveys.services import response_submit
 
 from .aggregation_cases import (
     CONFIDENTIAL_TEXT,
@@ -22,6 +21,7 @@ from .aggregation_cases import (
     build_hand_set,
     respond,
     stored,
+    submit,
 )
 from .factories import make_member_state, make_open_consultation, make_organisation
 
@@ -234,7 +234,7 @@ def test_submissions_are_counted_at_once_when_tasks_run_in_process(db, django_ca
     built = build_hand_set(submit_later=True)
 
     run_eagerly(django_capture_on_commit_callbacks,
-                lambda: [response_submit(response=response) for response in built.to_submit])
+                lambda: [submit(response) for response in built.to_submit])
 
     assert_hand_figures(built.consultation)
 
@@ -248,8 +248,9 @@ def test_reopening_a_position_has_the_figures_recounted(db, officer, django_capt
                             lambda: position_reopen(position=position, actor=officer, reason="Typo in 1.1"))
 
     assert len(callbacks) == 1
-    # A reopened position's response stays submitted until it is submitted again.
-    assert_hand_figures(built.consultation)
+    # A reopened position counts again only once it is submitted again (tests/test_counting_rule.py).
+    row = stored(built.consultation, None, MS, "1.1-priority")
+    assert (row.respondents, row.mean) == (5, 14 / 5)
 
 
 def test_rebuild_aggregates_command_recounts_a_consultation(db, capsys):

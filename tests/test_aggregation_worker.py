@@ -11,9 +11,8 @@ from django.db import transaction
 
 from config.celery import app
 from consult.models import OutboxTask, Publication
-from surveys.services import response_submit
 
-from .aggregation_cases import CSO, assert_hand_figures, build_hand_set, respond, stored
+from .aggregation_cases import CSO, assert_hand_figures, build_hand_set, respond, stored, submit
 from .factories import make_member_state, make_open_consultation, make_organisation
 from .workers import wait_for
 
@@ -26,7 +25,7 @@ def submit_each(responses):
     """Submit each response in its own transaction, as one request each would."""
     for response in responses:
         with transaction.atomic():
-            response_submit(response=response)
+            submit(response)
 
 
 def inspect(worker):

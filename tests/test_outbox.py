@@ -11,12 +11,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.celery import app
-from surveys.services import response_submit
 from consult.models import OutboxTask
 from consult.services.outbox import outbox_add, outbox_claim, outbox_publish_pending
 from consult.tasks import REFRESH_TASK, aggregates_refresh_enqueue, aggregates_refresh_task, refresh_key
 
-from .aggregation_cases import CSO, respond, stored
+from .aggregation_cases import CSO, respond, stored, submit
 from .factories import make_open_consultation, make_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,7 +119,7 @@ def tasks_in_process():
 def test_in_process_the_recount_runs_at_the_commit(tasks_in_process):
     consultation = make_open_consultation(areas=1, recommendations=1)
     response = respond(consultation, make_organisation(country="FR"), {"1.1-importance": "4"}, "attributed", False)
-    response_submit(response=response)
+    submit(response)
 
     assert stored(consultation, None, CSO, "1.1-importance").respondents == 1
     assert not OutboxTask.objects.exists()

@@ -12,6 +12,17 @@ from .languages import Audience
 from .stakeholders import CivilSocietyOrganisation, MemberState
 
 
+class PositionQuerySet(models.QuerySet):
+    def counted(self):
+        """Return the positions that count: submitted, and not reopened since.
+
+        One rule for the figures, summaries, dashboard and raw exports alike. A reopened
+        position counts again once it is submitted again; until then it is not the
+        government's position of record (see the README, "What counts as a response").
+        """
+        return self.filter(status=Position.Status.SUBMITTED, response__status=Response.Status.SUBMITTED)
+
+
 class Position(models.Model):
     """What one respondent answers to a consultation.
 
@@ -45,6 +56,8 @@ class Position(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         ordering = ["consultation", "-updated_at"]

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django_countries import countries as all_countries
 
-from surveys.models import Answer, Question, Response
+from surveys.models import Answer, Question
 
 from ..models import (
     Aggregate,
@@ -123,14 +123,13 @@ def support_rows(consultation, codes: list[str]) -> dict[tuple[int | None, str],
 def publishable_texts(consultation, states, countries, per_question: int):
     """Return the first long-text answers to each current question whose respondents allowed publication.
 
-    Only submitted responses, never a confidential one; in the states and countries given
+    Only positions that count (submitted, not reopened), never a confidential one; in the states and countries given
     (countries None: anywhere). Rows hold the text, the question, audience, publication and
     the respondent's name.
     """
     answers = Answer.objects.filter(
-        response__position__consultation=consultation,
+        response__position__in=Position.objects.counted().filter(consultation=consultation),
         response__position__publication__in=PUBLISHABLE,
-        response__status=Response.Status.SUBMITTED,
         question__is_current=True,
         question__type=Question.Type.LONG_TEXT,
     ).exclude(text="")
@@ -166,9 +165,7 @@ def states_by_subregion(consultation, states) -> list[tuple[str, int, int, int]]
 
 def civil_society_by_country(consultation, countries) -> list[tuple[str, int]]:
     """Return (country name, submitted civil society responses), by name; in the countries given, if any."""
-    responses = Position.objects.filter(
-        consultation=consultation, audience=Audience.CIVIL_SOCIETY, response__status=Response.Status.SUBMITTED
-    )
+    responses = Position.objects.counted().filter(consultation=consultation, audience=Audience.CIVIL_SOCIETY)
     if countries is not None:
         responses = responses.filter(organisation__country__in=countries)
     rows = responses.order_by().values_list("organisation__country").annotate(total=Count("pk"))

@@ -3,7 +3,8 @@
 The database does the counting, in one INSERT ... SELECT, so the number of statements does
 not depend on the number of responses. It works in two steps:
 
-1. One pass over the answers of submitted responses to current questions, grouped by
+1. One pass over the answers of the positions that count (submitted, and not reopened since:
+   `Position.objects.counted`, the rule the exports follow too) to current questions, grouped by
    audience, respondent's state, question, choice and number: a few cells per state (hashed,
    not sorted: see POSTGRESQL_SETTINGS). A member state's answers belong to
    the state; a civil society organisation's to the member state of its country (an
@@ -52,7 +53,7 @@ respondent AS (
     JOIN {response} r ON r.id = p.response_id
     LEFT JOIN {organisation} o ON o.id = p.organisation_id
     LEFT JOIN country_state cs ON cs.country = o.country
-    WHERE p.consultation_id = %s AND r.status = %s
+    WHERE p.consultation_id = %s AND p.status = %s AND r.status = %s
 ),
 answer_cells AS (
     SELECT rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
@@ -132,6 +133,8 @@ COLUMNS = (
     "share", "mean", "median", "mean_rank", "first_place_share", "computed_at",
 )
 NOTHING = "1 = 0"
+# What counts (Position.objects.counted): submitted, and not reopened since.
+COUNTED_STATUSES = (Position.Status.SUBMITTED.value, Response.Status.SUBMITTED.value)
 # Questions answered with a row per chosen item: their respondents are counted per response.
 MULTI_ROW_TYPES = (Question.Type.RANKING.value, Question.Type.MULTIPLE_CHOICE.value)
 # For this one statement on PostgreSQL. Compiling it (JIT) takes longer than running it. The
@@ -174,7 +177,7 @@ def rebuild_statement(consultation: Consultation) -> tuple[str, list]:
     ranking = Question.Type.RANKING.value
     params = [
         *country_params, *numeric_params,
-        consultation.pk, True, consultation.pk, Response.Status.SUBMITTED.value,
+        consultation.pk, True, consultation.pk, *COUNTED_STATUSES,
         *MULTI_ROW_TYPES,
         consultation.pk, now, consultation.pk, ranking, ranking, now,
     ]

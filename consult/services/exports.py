@@ -19,7 +19,7 @@ from django_countries import countries as all_countries
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from surveys.models import Answer, Question, Response
+from surveys.models import Answer, Question
 from surveys.selectors import plain_number
 
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
@@ -176,10 +176,7 @@ def submitted_positions(consultation, audience, states) -> QuerySet:
         "region_name": local_name("member_state__region__"),
         "subregion_name": local_name("member_state__subregion__"),
     }
-    # A reopened position is being changed: its answers are not an official position until resubmitted.
-    positions = Position.objects.filter(
-        consultation=consultation, status=Position.Status.SUBMITTED, response__status=Response.Status.SUBMITTED
-    )
+    positions = Position.objects.counted().filter(consultation=consultation)
     if audience:
         positions = positions.filter(audience=audience)
     if states is not None:
