@@ -23,5 +23,3 @@ class ProductTask(DjangoTask):
 app = Celery("consult", task_cls=ProductTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(related_name="tasks_reminders")
-app.autodiscover_tasks(related_name="tasks_reports")

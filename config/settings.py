@@ -148,7 +148,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": OUTBOX_RELAY_SECONDS},
     },
     "rebuild-aggregates": {"task": "consult.tasks.aggregates_rebuild_task", "schedule": 3600.0},
-    "send-reminders": {"task": "consult.tasks_reminders.reminders_send_task", "schedule": 24 * 3600.0},
+    "send-reminders": {"task": "consult.tasks.reminders_send_task", "schedule": 24 * 3600.0},
     "expire-submission-keys": {"task": "consult.tasks.submission_keys_expire_task", "schedule": 24 * 3600.0},
 }
 

@@ -13,6 +13,7 @@ class ConsultConfig(AppConfig):
         from surveys.models import Response
         from surveys.signals import response_submitted
 
+        from . import tasks  # noqa: F401  Registers the tasks in every process: services enqueue them by name.
         from .receivers import response_submitted_refresh, sqlite_name_collation_add, task_failed_record
 
         response_submitted.connect(response_submitted_refresh, sender=Response, dispatch_uid="consult-aggregates")

@@ -1,14 +1,31 @@
-"""Who may see or change what. Every view asks here; scope always comes from the object."""
+"""Who may see or do what. Views, the API, selectors and services all ask here; scope comes from the object.
+
+This module sits just above the models: it reads them and nothing else of the project, so
+that every layer above may ask it.
+"""
+
+from django.core.exceptions import PermissionDenied
 
 from .models import (
+    Audience,
     CivilSocietyOrganisation,
+    Consultation,
     FocalPoint,
     MemberState,
     Position,
+    RegionalGrouping,
+    Report,
 )
-from .selectors.coverage import countries_of
-from .services.accounts import is_secretariat
-from .services.deadlines import is_accepting
+
+SECRETARIAT = "Secretariat"
+Status = Position.Status
+
+
+def is_secretariat(user) -> bool:
+    return user.is_active and (user.is_superuser or user.groups.filter(name=SECRETARIAT).exists())
+
+
+# Whom a person acts for or coordinates.
 
 
 def states_of(user):
@@ -25,6 +42,13 @@ def organisations_of(user):
     return CivilSocietyOrganisation.objects.filter(representatives__user=user)
 
 
+def coordinated_groupings(user):
+    """Return the regions or groupings the person coordinates."""
+    if not user.is_authenticated:
+        return RegionalGrouping.objects.none()
+    return RegionalGrouping.objects.filter(coordinators__user=user)
+
+
 def coordinated_states(user):
     """Return the member states in the regions or groupings the person coordinates."""
     if not user.is_authenticated:
@@ -34,15 +58,47 @@ def coordinated_states(user):
 
 def coordinated_countries(user):
     """Return the ISO alpha-2 codes of the countries of the person's regions."""
-    return countries_of(coordinated_states(user))
+    return coordinated_states(user).alpha2_codes()
 
 
-def focal_point_role(user, member_state):
+def followed_states(user):
+    """Return the states whose coverage and responses the person follows (None: all, for the secretariat).
+
+    A regional coordinator follows the states of their regions (and the organisations of those
+    countries); anyone else is refused.
+    """
+    if is_secretariat(user):
+        return None
+    states = coordinated_states(user)
+    if not states.exists():
+        raise PermissionDenied
+    return states
+
+
+def focal_point_role(user, member_state) -> str | None:
     """Return the person's role for the state (drafter, reviewer, submitter), or None."""
     if not user.is_authenticated:
         return None
     focal_point = FocalPoint.objects.filter(user=user, member_state=member_state).first()
     return focal_point.role if focal_point else None
+
+
+def coordinates_grouping(user, grouping) -> bool:
+    return grouping is not None and coordinated_groupings(user).filter(pk=grouping.pk).exists()
+
+
+# Consultations.
+
+
+def consultations_visible_to(user):
+    """Return the consultations a person may see: drafts only for the secretariat."""
+    consultations = Consultation.objects.all()
+    if not is_secretariat(user):
+        consultations = consultations.exclude(status=Consultation.Status.DRAFT)
+    return consultations
+
+
+# Positions and their workflow.
 
 
 def acts_for(user, position) -> bool:
@@ -68,13 +124,13 @@ def can_edit_position(user, position) -> bool:
     """Tell whether the person may change the answers now (role, status and deadline)."""
     if not acts_for(user, position):
         return False
-    if not is_accepting(position.consultation, position.member_state):
+    if not position.consultation.is_accepting(position.member_state):
         return False
-    if position.audience == "member_state":
-        return position.status in (Position.Status.DRAFT, Position.Status.REOPENED)
+    if position.audience == Audience.MEMBER_STATE:
+        return position.status in (Status.DRAFT, Status.REOPENED)
     if position.organisation.accreditation != CivilSocietyOrganisation.Accreditation.ACCREDITED:
         return False
-    if position.status == Position.Status.SUBMITTED:
+    if position.status == Status.SUBMITTED:
         return position.consultation.civil_society_can_amend
     return True
 
@@ -93,3 +149,102 @@ def positions_visible_to(user):
         organisation__country__in=coordinated_countries(user)
     )
     return (mine | region).distinct()
+
+
+def can_see_history(user, position) -> bool:
+    """The secretariat and the people acting for the state or organisation follow its history."""
+    return is_secretariat(user) or acts_for(user, position)
+
+
+def may_send_for_review(user, position) -> bool:
+    """Tell whether the person's role lets them send the position for review."""
+    return position.audience == Audience.MEMBER_STATE and acts_for(user, position)
+
+
+def may_send_back(user, position) -> bool:
+    if position.audience != Audience.MEMBER_STATE:
+        return False
+    return focal_point_role(user, position.member_state) in (FocalPoint.Role.REVIEWER, FocalPoint.Role.SUBMITTER)
+
+
+def may_submit(user, position) -> bool:
+    if position.audience == Audience.MEMBER_STATE:
+        return focal_point_role(user, position.member_state) == FocalPoint.Role.SUBMITTER
+    return acts_for(user, position)
+
+
+def may_reopen(user, position) -> bool:
+    return is_secretariat(user)
+
+
+def workflow_actions(user, position) -> list[str]:
+    """Return the steps the person may take on the position now: their role and its status allow them."""
+    actions = []
+    if may_send_for_review(user, position) and position.status in (Status.DRAFT, Status.REOPENED):
+        actions.append("send_for_review")
+    if may_send_back(user, position) and position.status == Status.READY_FOR_REVIEW:
+        actions.append("send_back")
+    if may_submit(user, position) and position.accepts_submission():
+        actions.append("submit")
+    if may_reopen(user, position) and position.status == Status.SUBMITTED:
+        actions.append("reopen")
+    return actions
+
+
+# Reports and regional summaries.
+
+
+def reports_visible_to(user, consultation):
+    """Return the summaries and exports the person follows: all for the secretariat, a coordinator's region's."""
+    reports = Report.objects.filter(consultation=consultation)
+    reports = reports.select_related("consultation", "grouping", "requested_by").order_by("-created_at", "format")
+    if is_secretariat(user):
+        return reports
+    return reports.filter(grouping__in=coordinated_groupings(user))
+
+
+def reports_reachable_by(user):
+    """Return the reports whose consultation the person may see: a report is no more public than its consultation."""
+    reports = Report.objects.select_related("consultation", "grouping")
+    return reports.filter(consultation__in=consultations_visible_to(user))
+
+
+def can_follow_reports(user) -> bool:
+    return is_secretariat(user) or coordinated_groupings(user).exists()
+
+
+def can_download_report(user, report: Report) -> bool:
+    """Anyone may download a published summary; the secretariat and the region's coordinators any built report.
+
+    A raw export is never public, even if marked published: it names respondents and holds every
+    answer. Nobody but the secretariat reads a report of a consultation back in draft.
+    """
+    if report.status != Report.Status.DONE:
+        return False
+    if is_secretariat(user):
+        return True
+    if report.consultation.status == Consultation.Status.DRAFT:
+        return False
+    published = report.is_published and report.format not in Report.EXPORT_FORMATS
+    return published or coordinates_grouping(user, report.grouping)
+
+
+def can_see_report(user, report: Report) -> bool:
+    """Tell whether the person follows the report's building (its status and error)."""
+    if is_secretariat(user):
+        return True
+    if report.consultation.status == Consultation.Status.DRAFT:
+        return False
+    return coordinates_grouping(user, report.grouping) or can_download_report(user, report)
+
+
+def summary_view_for(user, consultation, grouping) -> str | None:
+    """Return "internal" (small cells shown, marked), "shared", or None when the person may not see it."""
+    if is_secretariat(user):
+        return "internal"
+    if consultation.status == Consultation.Status.DRAFT:
+        return None
+    published = Report.objects.published().filter(consultation=consultation, grouping=grouping).exists()
+    if coordinates_grouping(user, grouping) or published:
+        return "shared"
+    return None

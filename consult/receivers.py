@@ -4,8 +4,8 @@ import logging
 
 from .i18n import name_sort_key
 from .models import Position
+from .services.aggregation import aggregates_refresh_enqueue
 from .services.outbox import task_failure_record
-from .tasks import aggregates_refresh_enqueue
 
 logger = logging.getLogger(__name__)
 

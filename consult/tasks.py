@@ -5,16 +5,18 @@ ProductTask), then fails for good and is listed for the secretariat (TaskFailure
 """
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import OperationalError
 
-from consult.models import Consultation
-from consult.services.aggregation import aggregates_rebuild, aggregates_refresh
-from consult.services.outbox import outbox_add, outbox_claim, outbox_publish_pending
+from consult.models import Consultation, Report
+from consult.services.aggregation import aggregates_rebuild, aggregates_refresh, refresh_key
+from consult.services.outbox import outbox_claim, outbox_publish_pending
 from consult.services.questions import questions_generate
+from consult.services.reminders import reminders_send
+from consult.services.reports.build import report_build, report_fail
 from consult.services.submissions import submission_keys_expire
 
-REFRESH_TASK = "consult.tasks.aggregates_refresh_task"
+REPORT_BUILD_MAX_RETRIES = 4
 
 
 # Generation is idempotent, so a run cut short by a lost connection or a deadlock is safe to retry.
@@ -69,17 +71,26 @@ def outbox_relay_task() -> str:
     return f"{published} published, {waiting} still waiting."
 
 
-def aggregates_refresh_enqueue(consultation_id: int) -> None:
-    """Have the consultation's figures recounted once the current transaction commits.
-
-    Submissions close together share one recount: the first of a coalescing window writes the
-    outbox row, which schedules the recount `AGGREGATE_COALESCE_SECONDS` later, and the others
-    find the row waiting. With Redis down the row waits for the relay; with tasks run
-    in-process (no Redis), the recount runs at once.
-    """
-    countdown = int(getattr(settings, "AGGREGATE_COALESCE_SECONDS", 10))
-    outbox_add(REFRESH_TASK, [consultation_id], dedupe_key=refresh_key(consultation_id), countdown=countdown)
+@shared_task
+def reminders_send_task() -> int:
+    """Send today's reminders for every open consultation; return the number of states reminded."""
+    return sum(
+        reminders_send(consultation=consultation)
+        for consultation in Consultation.objects.filter(status=Consultation.Status.OPEN)
+    )
 
 
-def refresh_key(consultation_id: int) -> str:
-    return f"aggregates-refresh:{consultation_id}"
+# acks_late with reject-on-worker-lost (settings): a killed worker's build is delivered again;
+# building is idempotent, and a report already done is left as it is.
+@shared_task(bind=True, acks_late=True, max_retries=REPORT_BUILD_MAX_RETRIES)
+def report_build_task(self, report_id: str) -> str:
+    """Build the report; retry a lost database connection with backoff, then mark the report failed."""
+    report = Report.objects.select_related("consultation", "grouping").filter(pk=report_id).first()
+    if report is None or report.status == Report.Status.DONE:
+        return "nothing to build"
+    try:
+        return report_build(report=report).status
+    except OperationalError as error:
+        if self.request.retries >= self.max_retries:
+            return report_fail(report=report, error=f"Database unavailable: {error}").status
+        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1))

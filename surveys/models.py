@@ -143,6 +143,9 @@ class Response(models.Model):
     def __str__(self):
         return f"{self.survey} – {self.get_status_display()}"
 
+    def saved_since_submission(self) -> bool:
+        return self.submitted_at is None or self.sections.filter(saved_at__gt=self.submitted_at).exists()
+
 
 class Answer(models.Model):
     """One value of a response to a question.

@@ -256,7 +256,7 @@ def response_submit(*, response: Response) -> Response:
     """
     with transaction.atomic():
         response.refresh_from_db(from_queryset=Response.objects.select_for_update())
-        if response.status == Response.Status.SUBMITTED and not saved_since_submission(response):
+        if response.status == Response.Status.SUBMITTED and not response.saved_since_submission():
             return response
         response.status = Response.Status.SUBMITTED
         response.submitted_at = timezone.now()
@@ -264,6 +264,3 @@ def response_submit(*, response: Response) -> Response:
         response_submitted.send(sender=Response, response=response)
     return response
 
-
-def saved_since_submission(response: Response) -> bool:
-    return response.submitted_at is None or response.sections.filter(saved_at__gt=response.submitted_at).exists()

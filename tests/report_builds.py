@@ -21,7 +21,7 @@ from consult.services.aggregation import aggregates_rebuild
 from consult.services.demo_responses import demo_responses_generate
 from consult.services.reports.build import report_build
 from consult.services.stakeholders import member_states_load
-from consult.tasks_reports import report_build_task
+from consult.tasks import report_build_task
 
 from .factories import make_open_consultation
 from .workers import wait_for, worker_process

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from consult.models import Consultation, DeadlineExtension, PositionEvent
 from consult.permissions import can_edit_position
-from consult.services.deadlines import DeadlineError, deadline_extend, deadline_for, is_accepting
+from consult.services.deadlines import DeadlineError, deadline_extend
 from consult.services.positions import position_for
 
 from .factories import make_member_state
@@ -34,23 +34,23 @@ def closing_consultation(consultation):
 
 
 def test_without_extensions_the_deadline_is_the_consultations(closing_consultation, france):
-    assert deadline_for(closing_consultation) == closing_consultation.closes_at
-    assert deadline_for(closing_consultation, france) == closing_consultation.closes_at
+    assert closing_consultation.deadline_for() == closing_consultation.closes_at
+    assert closing_consultation.deadline_for(france) == closing_consultation.closes_at
 
 
 def test_an_extension_for_everyone_moves_every_states_deadline(closing_consultation, officer, france):
     extension = extend(closing_consultation, officer, 10)
 
-    assert deadline_for(closing_consultation) == extension.closes_at
-    assert deadline_for(closing_consultation, france) == extension.closes_at
+    assert closing_consultation.deadline_for() == extension.closes_at
+    assert closing_consultation.deadline_for(france) == extension.closes_at
 
 
 def test_an_extension_for_one_state_moves_only_its_deadline(closing_consultation, officer, france, senegal):
     extension = extend(closing_consultation, officer, 10, member_state=senegal)
 
-    assert deadline_for(closing_consultation, senegal) == extension.closes_at
-    assert deadline_for(closing_consultation, france) == closing_consultation.closes_at
-    assert deadline_for(closing_consultation) == closing_consultation.closes_at
+    assert closing_consultation.deadline_for(senegal) == extension.closes_at
+    assert closing_consultation.deadline_for(france) == closing_consultation.closes_at
+    assert closing_consultation.deadline_for() == closing_consultation.closes_at
 
 
 def test_the_latest_of_the_whole_and_the_state_extension_wins(closing_consultation, officer, senegal):
@@ -58,21 +58,21 @@ def test_the_latest_of_the_whole_and_the_state_extension_wins(closing_consultati
 
     everyone = extend(closing_consultation, officer, 8)
 
-    assert deadline_for(closing_consultation, senegal) == everyone.closes_at
+    assert closing_consultation.deadline_for(senegal) == everyone.closes_at
 
 
 def test_is_accepting_between_opening_and_closing_only(closing_consultation):
     closing_consultation.opens_at = in_days(-1)
 
-    assert not is_accepting(closing_consultation, now=in_days(-2))
-    assert is_accepting(closing_consultation)
-    assert not is_accepting(closing_consultation, now=in_days(3))
+    assert not closing_consultation.is_accepting(now=in_days(-2))
+    assert closing_consultation.is_accepting()
+    assert not closing_consultation.is_accepting(now=in_days(3))
 
 
 def test_a_consultation_that_is_not_open_accepts_nothing(closing_consultation):
     closing_consultation.status = Consultation.Status.CLOSED
 
-    assert not is_accepting(closing_consultation)
+    assert not closing_consultation.is_accepting()
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -140,9 +140,9 @@ def test_after_closing_only_the_state_with_an_extension_can_still_answer(
     closing_consultation.save()
     extend(closing_consultation, officer, 3, reason="Cabinet reshuffle", member_state=senegal)
 
-    assert is_accepting(closing_consultation, senegal)
-    assert not is_accepting(closing_consultation, france)
-    assert not is_accepting(closing_consultation)
+    assert closing_consultation.is_accepting(senegal)
+    assert not closing_consultation.is_accepting(france)
+    assert not closing_consultation.is_accepting()
     senegal_position = position_for(consultation=closing_consultation, member_state=senegal)
     france_position = position_for(consultation=closing_consultation, member_state=france)
     assert can_edit_position(focal_point_senegal, senegal_position)

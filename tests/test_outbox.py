@@ -13,7 +13,8 @@ from django.utils import timezone
 from config.celery import app
 from consult.models import OutboxTask
 from consult.services.outbox import outbox_add, outbox_claim, outbox_publish_pending
-from consult.tasks import REFRESH_TASK, aggregates_refresh_enqueue, aggregates_refresh_task, refresh_key
+from consult.services.aggregation import REFRESH_TASK, aggregates_refresh_enqueue, refresh_key
+from consult.tasks import aggregates_refresh_task
 
 from .aggregation_cases import CSO, respond, stored, submit
 from .factories import make_open_consultation, make_organisation

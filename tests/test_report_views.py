@@ -14,7 +14,7 @@ from consult.models import Position, Report
 from consult.services.aggregation import aggregates_rebuild
 from consult.services.positions import position_for
 from consult.services.reports.build import report_build, report_fail, reports_request
-from consult.tasks_reports import report_build_task
+from consult.tasks import report_build_task
 from surveys.models import Answer, Question, Response
 from surveys.services import answers_for
 

@@ -4,7 +4,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Report
-from ..services.reports.build import EXPORT_FORMATS, SUMMARY_FORMATS
 
 WORLD = "world"
 
@@ -21,7 +20,7 @@ class ReportBuildForm(forms.Form):
     )
     formats = forms.MultipleChoiceField(
         label=_("Formats"), widget=forms.CheckboxSelectMultiple,
-        choices=[(value, Report.Format(value).label) for value in [*SUMMARY_FORMATS, *EXPORT_FORMATS]],
+        choices=[(value, Report.Format(value).label) for value in [*Report.SUMMARY_FORMATS, *Report.EXPORT_FORMATS]],
     )
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
@@ -31,7 +30,7 @@ class ReportBuildForm(forms.Form):
         choices = [(WORLD, _("World"))] + [(code, str(grouping)) for code, grouping in self.groupings.items()]
         self.fields["regions"].choices = choices
         self.fields["language"].initial = get_language()
-        self.fields["formats"].initial = SUMMARY_FORMATS
+        self.fields["formats"].initial = Report.SUMMARY_FORMATS
 
     def clean(self):
         cleaned = super().clean()

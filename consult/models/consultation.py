@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
 from django.utils import timezone
@@ -54,11 +55,25 @@ class Consultation(models.Model):
     def get_absolute_url(self):
         return reverse("consult:consultation-detail", kwargs={"slug": self.slug})
 
-    def is_open(self, now=None):
+    def deadline_for(self, member_state=None):
+        """Return when the consultation closes for the state (or for everyone): the latest extension wins."""
+        scope = Q(member_state__isnull=True)
+        if member_state is not None:
+            scope |= Q(member_state=member_state)
+        extended = self.extensions.filter(scope).order_by("-closes_at").values_list("closes_at", flat=True).first()
+        if extended and (self.closes_at is None or extended > self.closes_at):
+            return extended
+        return self.closes_at
+
+    def is_accepting(self, member_state=None, now=None) -> bool:
+        """Tell whether answers may be saved and submitted now for the state (or for civil society)."""
         now = now or timezone.now()
         if self.status != self.Status.OPEN:
             return False
-        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+        if self.opens_at and now < self.opens_at:
+            return False
+        closes_at = self.deadline_for(member_state)
+        return closes_at is None or now < closes_at
 
 
 class RoundTable(models.Model):

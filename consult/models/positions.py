@@ -91,6 +91,28 @@ class Position(models.Model):
     def is_locked(self):
         return self.status == self.Status.SUBMITTED
 
+    def submittable_statuses(self) -> set[str]:
+        """Return the statuses the position may be submitted from."""
+        if self.audience == Audience.MEMBER_STATE:
+            return {self.Status.READY_FOR_REVIEW}
+        statuses = {self.Status.DRAFT, self.Status.REOPENED}
+        if self.consultation.civil_society_can_amend:
+            statuses.add(self.Status.SUBMITTED)
+        return statuses
+
+    def is_amended(self) -> bool:
+        """Tell whether a civil society response was changed after it was submitted, as its consultation allows."""
+        amendable = self.audience == Audience.CIVIL_SOCIETY and self.consultation.civil_society_can_amend
+        return amendable and self.response.saved_since_submission()
+
+    def accepts_submission(self) -> bool:
+        """Tell whether submitting would do something now (a submitted, unchanged response has nothing to submit)."""
+        if self.status not in self.submittable_statuses():
+            return False
+        if self.status == self.Status.SUBMITTED and not self.is_amended():
+            return False
+        return self.consultation.is_accepting(self.member_state)
+
 
 class PositionEvent(models.Model):
     """One recorded step of a position's life: who did what, when, and why."""

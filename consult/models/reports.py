@@ -45,6 +45,16 @@ class Aggregate(models.Model):
         return f"{self.question_code} {self.choice_value or '*'} ({self.audience}, {self.grouping or 'world'})"
 
 
+class ReportQuerySet(models.QuerySet):
+    def summaries(self):
+        """Return the regional summaries, not the raw exports."""
+        return self.filter(format__in=Report.SUMMARY_FORMATS)
+
+    def published(self):
+        """Return the summaries built and published: readable without an account."""
+        return self.summaries().filter(is_published=True, status=Report.Status.DONE)
+
+
 class Report(models.Model):
     """A report or export built by a worker: its request, its progress and, when done, its file."""
 
@@ -77,6 +87,13 @@ class Report(models.Model):
     is_published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    # The regional summaries, rendered from the stored figures.
+    SUMMARY_FORMATS = [Format.HTML, Format.DOCX, Format.PDF, Format.XLSX]
+    # The raw submitted answers, exported on the workers: large exports do not hold up a web request.
+    EXPORT_FORMATS = [Format.CSV_ANSWERS, Format.XLSX_ANSWERS]
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries as all_countries
 from django_countries.fields import CountryField
 
 from consult.i18n import content_language, of_phrase
 
-from .languages import NamedInLanguages
+from .languages import NamedInLanguages, NamedQuerySet
 
 
 class RegionalGrouping(NamedInLanguages):
@@ -31,6 +32,12 @@ class RegionalGrouping(NamedInLanguages):
         ordering = ["kind", "name"]
 
 
+class MemberStateQuerySet(NamedQuerySet):
+    def alpha2_codes(self) -> set[str]:
+        """Return the ISO alpha-2 codes of the states' countries, to match organisations by country."""
+        return {all_countries.alpha2(iso3) for iso3 in self.values_list("iso3", flat=True)} - {""}
+
+
 class MemberState(NamedInLanguages):
     """A UN member state, under its UN short name in the six languages ("Republic of Korea")."""
 
@@ -42,6 +49,8 @@ class MemberState(NamedInLanguages):
     article_en = models.CharField(max_length=3, blank=True)
     article_fr = models.CharField(max_length=3, blank=True)
     article_es = models.CharField(max_length=3, blank=True)
+
+    objects = MemberStateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

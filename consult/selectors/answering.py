@@ -18,7 +18,6 @@ from ..models import (
     Recommendation,
 )
 from ..permissions import organisations_of, states_of
-from ..services.deadlines import deadline_for, is_accepting
 
 
 @dataclass(frozen=True)
@@ -107,8 +106,8 @@ def respondent_consultation(consultation, respondent, position) -> RespondentCon
         consultation=consultation,
         respondent=respondent,
         position=position,
-        deadline=deadline_for(consultation, respondent.member_state),
-        is_accepting=is_accepting(consultation, respondent.member_state),
+        deadline=consultation.deadline_for(respondent.member_state),
+        is_accepting=consultation.is_accepting(respondent.member_state),
     )
 
 

@@ -4,16 +4,7 @@ from django.db.models import Count, Prefetch, Q
 
 from surveys.models import Question, Section
 
-from ..models import Consultation, PriorityArea, Questionnaire, Recommendation
-from ..services.accounts import is_secretariat
-
-
-def consultations_visible_to(user):
-    """Return the consultations a person may see: drafts only for the secretariat."""
-    consultations = Consultation.objects.all()
-    if not is_secretariat(user):
-        consultations = consultations.exclude(status=Consultation.Status.DRAFT)
-    return consultations
+from ..models import PriorityArea, Questionnaire, Recommendation
 
 
 def consultation_outline(consultation):

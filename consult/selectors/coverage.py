@@ -112,11 +112,6 @@ def civil_society_coverage(consultation, *, countries=None) -> dict:
     }
 
 
-def countries_of(states) -> set[str]:
-    """Return the ISO alpha-2 codes of the states' countries, to match organisations by country."""
-    return {all_countries.alpha2(iso3) for iso3 in states.values_list("iso3", flat=True)} - {""}
-
-
 def _status_before_position():
     """Return the status of a state that has no position yet: focal point, invitation, or nothing."""
     focal_points = FocalPoint.objects.filter(member_state=OuterRef("pk"))

@@ -51,7 +51,6 @@ from .aggregates import (
     states_by_subregion,
     stored_figures,
 )
-from .coverage import countries_of
 
 DIVERGENCE_FLAG = 1.0
 EXCERPTS_PER_QUESTION = 3
@@ -137,7 +136,7 @@ def regional_summary(consultation, grouping=None, *, internal: bool = False) -> 
     disclosure = Disclosure(consultation.small_cell_threshold, internal)
     stored = stored_figures(consultation, grouping)
     states = MemberState.objects.all() if grouping is None else grouping.members.all()
-    countries = None if grouping is None else countries_of(states)
+    countries = None if grouping is None else states.alpha2_codes()
     questions = QuestionIndex(current_questions(consultation))
     excerpts = excerpts_by_reference(consultation, states, countries, stored, disclosure)
     areas = [

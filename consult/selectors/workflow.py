@@ -7,49 +7,10 @@ from django.db.models import Q
 from surveys.models import Answer, Question, Section
 
 from ..models import RIGHT_TO_LEFT, Position, PositionEvent
-from ..permissions import acts_for
-from ..services.accounts import is_secretariat
-from ..services.deadlines import deadline_for, is_accepting
-from ..services.workflow import (
-    is_amended,
-    may_reopen,
-    may_send_back,
-    may_send_for_review,
-    may_submit,
-    submittable_statuses,
-)
 
 Status = Position.Status
 Action = PositionEvent.Action
 STEPS = [Action.SENT_FOR_REVIEW, Action.SENT_BACK, Action.SUBMITTED, Action.REOPENED]
-
-
-def workflow_actions(user, position: Position) -> list[str]:
-    """Return the steps the person may take on the position now: their role and its status allow them."""
-    actions = []
-    if may_send_for_review(user, position) and position.status in (Status.DRAFT, Status.REOPENED):
-        actions.append("send_for_review")
-    if may_send_back(user, position) and position.status == Status.READY_FOR_REVIEW:
-        actions.append("send_back")
-    if may_submit(user, position) and submit_is_open(position):
-        actions.append("submit")
-    if may_reopen(user, position) and position.status == Status.SUBMITTED:
-        actions.append("reopen")
-    return actions
-
-
-def submit_is_open(position: Position) -> bool:
-    """Tell whether submitting would do something now (a submitted, unchanged response has nothing to submit)."""
-    if position.status not in submittable_statuses(position):
-        return False
-    if position.status == Status.SUBMITTED and not is_amended(position):
-        return False
-    return is_accepting(position.consultation, position.member_state)
-
-
-def can_see_history(user, position: Position) -> bool:
-    """The secretariat and the people acting for the state or organisation follow its history."""
-    return is_secretariat(user) or acts_for(user, position)
 
 
 def position_events(position: Position):
@@ -63,10 +24,6 @@ def last_send_back(position: Position) -> PositionEvent | None:
         return None
     latest = position_events(position).filter(action__in=STEPS).first()
     return latest if latest and latest.action == Action.SENT_BACK else None
-
-
-def position_deadline(position: Position):
-    return deadline_for(position.consultation, position.member_state)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group, Permission
 
-SECRETARIAT = "Secretariat"
+from ..permissions import SECRETARIAT
 
 
 def secretariat_group() -> Group:
@@ -11,7 +11,3 @@ def secretariat_group() -> Group:
     view_users = Permission.objects.filter(content_type__app_label="auth", codename="view_user")
     group.permissions.add(*permissions, *view_users)
     return group
-
-
-def is_secretariat(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=SECRETARIAT).exists())

@@ -18,6 +18,7 @@ Because a response belongs to exactly one state, respondents and counts add up a
 states; a median is read off the rolled-up histogram of values with a running sum.
 """
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django_countries import countries
@@ -33,6 +34,10 @@ from ..models import (
     Questionnaire,
     RegionalGrouping,
 )
+from .outbox import outbox_add
+
+# Enqueued by name: the task module imports this one.
+REFRESH_TASK = "consult.tasks.aggregates_refresh_task"
 
 # The world's figures carry grouping NULL; inside the query it is 0, so that joins on it work.
 REBUILD_SQL = """
@@ -224,3 +229,19 @@ def is_number(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def aggregates_refresh_enqueue(consultation_id: int) -> None:
+    """Have the consultation's figures recounted once the current transaction commits.
+
+    Submissions close together share one recount: the first of a coalescing window writes the
+    outbox row, which schedules the recount `AGGREGATE_COALESCE_SECONDS` later, and the others
+    find the row waiting. With Redis down the row waits for the relay; with tasks run
+    in-process (no Redis), the recount runs at once.
+    """
+    countdown = int(getattr(settings, "AGGREGATE_COALESCE_SECONDS", 10))
+    outbox_add(REFRESH_TASK, [consultation_id], dedupe_key=refresh_key(consultation_id), countdown=countdown)
+
+
+def refresh_key(consultation_id: int) -> str:
+    return f"aggregates-refresh:{consultation_id}"

@@ -12,7 +12,6 @@ from surveys.services import StaleSection, response_section_save
 from ..models import AuditEvent, CivilSocietyOrganisation, Position, PositionEvent, Publication
 from ..permissions import acts_for, can_edit_position
 from .audit import audit_record
-from .deadlines import deadline_for, is_accepting
 
 Accreditation = CivilSocietyOrganisation.Accreditation
 
@@ -34,7 +33,7 @@ def edit_refusal(user, position: Position) -> str | None:
         return None
     if not acts_for(user, position):
         return _("You can read this position but not change it.")
-    if not is_accepting(position.consultation, position.member_state):
+    if not position.consultation.is_accepting(position.member_state):
         return closed_message(position)
     if position.organisation_id and position.organisation.accreditation != Accreditation.ACCREDITED:
         return _("The organisation is not accredited: its answers cannot be changed.")
@@ -46,7 +45,7 @@ def edit_refusal(user, position: Position) -> str | None:
 
 
 def closed_message(position: Position) -> str:
-    deadline = deadline_for(position.consultation, position.member_state)
+    deadline = position.consultation.deadline_for(position.member_state)
     if deadline is not None and timezone.now() >= deadline:
         return _("The deadline has passed: the answers are kept and can be read, but no longer changed.")
     return _("The consultation is not open for answers now; the answers saved so far are kept.")

@@ -1,43 +1,19 @@
-"""Closing dates: the consultation's own, and later ones granted to all or to one state."""
+"""Later closing dates, granted to all or to one state (`Consultation.deadline_for` reads them)."""
 
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, Consultation, DeadlineExtension, MemberState, Position, PositionEvent
-from .accounts import is_secretariat
+from ..permissions import is_secretariat
 from .audit import audit_record
 
 
 class DeadlineError(ValueError):
     """An extension that cannot be granted; the message says why, for the person who asked."""
-
-
-def deadline_for(consultation: Consultation, member_state: MemberState | None = None):
-    """Return when the consultation closes for the state (or for everyone): the latest extension wins."""
-    extensions = DeadlineExtension.objects.filter(consultation=consultation)
-    scope = Q(member_state__isnull=True)
-    if member_state is not None:
-        scope |= Q(member_state=member_state)
-    extended = extensions.filter(scope).order_by("-closes_at").values_list("closes_at", flat=True).first()
-    if extended and (consultation.closes_at is None or extended > consultation.closes_at):
-        return extended
-    return consultation.closes_at
-
-
-def is_accepting(consultation: Consultation, member_state: MemberState | None = None, now=None) -> bool:
-    """Tell whether answers may be saved and submitted now for the state (or for civil society)."""
-    now = now or timezone.now()
-    if consultation.status != Consultation.Status.OPEN:
-        return False
-    if consultation.opens_at and now < consultation.opens_at:
-        return False
-    closes_at = deadline_for(consultation, member_state)
-    return closes_at is None or now < closes_at
 
 
 def deadline_extend(
@@ -57,7 +33,7 @@ def deadline_extend(
     with transaction.atomic():
         # Lock the consultation so that two extensions granted at once are compared in turn.
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        _check_later(closes_at, deadline_for(consultation, member_state))
+        _check_later(closes_at, consultation.deadline_for(member_state))
         extension = DeadlineExtension.objects.create(
             consultation=consultation, member_state=member_state, closes_at=closes_at, reason=reason, granted_by=actor
         )

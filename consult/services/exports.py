@@ -24,7 +24,6 @@ from surveys.selectors import plain_number
 
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
 from ..models.languages import local_name, name_order
-from ..selectors.coverage import countries_of
 
 CHUNK = 500
 RESPONDENT_COLUMNS = [
@@ -180,7 +179,7 @@ def submitted_positions(consultation, audience, states) -> QuerySet:
     if audience:
         positions = positions.filter(audience=audience)
     if states is not None:
-        positions = positions.filter(Q(member_state__in=states) | Q(organisation__country__in=countries_of(states)))
+        positions = positions.filter(Q(member_state__in=states) | Q(organisation__country__in=states.alpha2_codes()))
     # "member_state" sorts after "civil_society": descending puts the states first.
     ordered = positions.order_by("-audience", name_order("member_state__"), "organisation__name", "pk")
     return ordered.annotate(response_key=RESPONSE_KEY, **place_names).values_list(*POSITION_FIELDS, named=True)

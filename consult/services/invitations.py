@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, FocalPoint, Invitation, MemberState
+from ..permissions import SECRETARIAT
 from ..selectors.accounts import account_for_email
-from .accounts import SECRETARIAT
 from .audit import audit_record
 from .invitation_csv import invitation_rows_read
 from .mail import mail_send

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, CivilSocietyOrganisation, CivilSocietyRepresentative
+from ..permissions import is_secretariat
 from ..selectors.accounts import account_for_email
-from .accounts import is_secretariat
 from .audit import audit_record
 from .mail import mail_send
 from .rate_limits import rate_limit_count

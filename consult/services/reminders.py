@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Consultation, MemberState, Position, ReminderLog
-from .deadlines import deadline_for
 from .mail import mail_send
 
 
@@ -34,7 +33,7 @@ def states_to_remind(consultation: Consultation):
 
 
 def state_remind(consultation, state, today) -> bool:
-    deadline = deadline_for(consultation, state)
+    deadline = consultation.deadline_for(state)
     if deadline is None or not reminder_due(deadline, consultation.reminder_days, today):
         return False
     recipients = [fp.user.email for fp in state.focal_points.all() if fp.user.is_active and fp.user.email]

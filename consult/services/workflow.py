@@ -17,14 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.services import response_missing, response_submit, saved_since_submission
+from surveys.services import response_missing, response_submit
 
-from ..models import Audience, FocalPoint, Position, PositionEvent
-from ..permissions import acts_for, focal_point_role
-from ..tasks import aggregates_refresh_enqueue
-from .accounts import is_secretariat
+from ..models import Audience, Position, PositionEvent
+from ..permissions import may_reopen, may_send_back, may_send_for_review, may_submit
+from .aggregation import aggregates_refresh_enqueue
 from .audit import audit_record
-from .deadlines import is_accepting
 
 Status = Position.Status
 Action = PositionEvent.Action
@@ -40,37 +38,6 @@ class WorkflowError(Exception):
     @property
     def message(self) -> str:
         return self.args[0]
-
-
-def may_send_for_review(user, position: Position) -> bool:
-    """Tell whether the person's role lets them send the position for review."""
-    return position.audience == Audience.MEMBER_STATE and acts_for(user, position)
-
-
-def may_send_back(user, position: Position) -> bool:
-    if position.audience != Audience.MEMBER_STATE:
-        return False
-    return focal_point_role(user, position.member_state) in (FocalPoint.Role.REVIEWER, FocalPoint.Role.SUBMITTER)
-
-
-def may_submit(user, position: Position) -> bool:
-    if position.audience == Audience.MEMBER_STATE:
-        return focal_point_role(user, position.member_state) == FocalPoint.Role.SUBMITTER
-    return acts_for(user, position)
-
-
-def may_reopen(user, position: Position) -> bool:
-    return is_secretariat(user)
-
-
-def submittable_statuses(position: Position) -> set[str]:
-    """Return the statuses the position may be submitted from."""
-    if position.audience == Audience.MEMBER_STATE:
-        return {Status.READY_FOR_REVIEW}
-    statuses = {Status.DRAFT, Status.REOPENED}
-    if position.consultation.civil_society_can_amend:
-        statuses.add(Status.SUBMITTED)
-    return statuses
 
 
 def position_send_for_review(*, position: Position, actor) -> Position:
@@ -105,15 +72,15 @@ def position_submit(*, position: Position, actor, on_behalf_confirmed: bool = Fa
     with transaction.atomic():
         position = locked(position)
         refuse_unless(may_submit(actor, position), submitter_only_message(position))
-        if position.status == Status.SUBMITTED and not is_amended(position):
+        if position.status == Status.SUBMITTED and not position.is_amended():
             return position
         refuse_unless(
-            position.status in submittable_statuses(position),
+            position.status in position.submittable_statuses(),
             _("Send the position for review first: only a reviewed position can be submitted."),
         )
         if position.audience == Audience.MEMBER_STATE:
             refuse_unless(on_behalf_confirmed, on_behalf_message(position))
-        refuse_unless(is_accepting(position.consultation, position.member_state), deadline_passed_message())
+        refuse_unless(position.consultation.is_accepting(position.member_state), deadline_passed_message())
         refuse_if_missing(position)
         return record_submission(position, actor)
 
@@ -127,12 +94,6 @@ def position_reopen(*, position: Position, actor, reason: str) -> Position:
         refuse_unless(reason.strip(), _("Give the reason for reopening: it is recorded."))
         aggregates_refresh_enqueue(position.consultation_id)
         return step(position, actor, Action.REOPENED, status=Status.REOPENED, comment=reason.strip())
-
-
-def is_amended(position: Position) -> bool:
-    """Tell whether a civil society response was changed after it was submitted, as its consultation allows."""
-    amendable = position.audience == Audience.CIVIL_SOCIETY and position.consultation.civil_society_can_amend
-    return amendable and saved_since_submission(position.response)
 
 
 def locked(position: Position) -> Position:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django import template
 
 from ..models import Position, PositionEvent
-from ..permissions import can_view_position
-from ..selectors.workflow import can_see_history, last_send_back, position_events, workflow_actions
+from ..permissions import can_see_history, can_view_position, workflow_actions
+from ..selectors.workflow import last_send_back, position_events
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from ..services.accounts import is_secretariat
+from ..permissions import is_secretariat
 from ..services.rate_limits import RateLimited, rate_limit_count
 
 

@@ -22,7 +22,7 @@ from surveys.services import StaleSection
 
 from ..forms.answering import PublicationForm, RespondentForm, question_groups
 from ..models import RIGHT_TO_LEFT, Position
-from ..permissions import can_view_position
+from ..permissions import can_view_position, consultations_visible_to
 from ..selectors.answering import (
     position_sections,
     respondent_consultations,
@@ -30,9 +30,7 @@ from ..selectors.answering import (
     section_area,
     unaccredited_organisations_of,
 )
-from ..selectors.consultations import consultations_visible_to
 from ..services.answering import PositionNotEditable, edit_refusal, position_publication_set, position_section_save
-from ..services.deadlines import deadline_for, is_accepting
 from ..services.submissions import (
     SubmissionKeyReused,
     posted_digest,
@@ -98,7 +96,7 @@ def not_a_respondent(request):
 
 def position_open(request, consultation, respondent):
     existing = Position.objects.filter(consultation=consultation, **respondent.lookup()).first()
-    if existing is None and not is_accepting(consultation, respondent.member_state):
+    if existing is None and not consultation.is_accepting(respondent.member_state):
         messages.error(request, _("This consultation is not accepting answers."))
         return redirect("consult:my-consultations")
     position = existing or position_for(consultation=consultation, actor=request.user, **respondent.lookup())
@@ -136,7 +134,7 @@ def position_detail_page(request, position, form, status=200):
         **content_language(position),
         "position": position,
         "consultation": position.consultation,
-        "deadline": deadline_for(position.consultation, position.member_state),
+        "deadline": position.consultation.deadline_for(position.member_state),
         "progress": section_progress(position.response),
         "publication_form": form,
         "refusal": edit_refusal(request.user, position),

@@ -7,14 +7,12 @@ from django.views.decorators.http import require_POST
 from ..forms.consultations import ConsultationForm, PaperUploadForm
 from ..models import Audience, Consultation, PositionPaper, Questionnaire
 from ..papers import PaperError, read_paper
-from ..permissions import coordinated_states, organisations_of, states_of
+from ..permissions import consultations_visible_to, coordinated_states, is_secretariat, organisations_of, states_of
 from ..selectors.consultations import (
     consultation_outline,
-    consultations_visible_to,
     questionnaire_sections,
     questionnaires_with_counts,
 )
-from ..services.accounts import is_secretariat
 from .access import secretariat_required
 from ..services.papers import position_paper_confirm, position_paper_upload
 from ..tasks import questions_generate_task

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,38 +9,26 @@ from django.utils.translation import gettext as _
 
 from ..forms.coverage import CoverageFilterForm, DeadlineExtensionForm
 from ..models import Consultation, MemberState, RegionalGrouping
-from ..permissions import coordinated_states
-from ..selectors.consultations import consultations_visible_to
+from ..permissions import consultations_visible_to, followed_states
 from ..selectors.coverage import (
     CoverageStatus,
     civil_society_coverage,
     civil_society_responses,
-    countries_of,
     coverage_counts_by_region,
     coverage_totals,
     state_coverage,
 )
-from ..services.accounts import is_secretariat
-from ..services.deadlines import DeadlineError, deadline_extend, deadline_for
+from ..services.deadlines import DeadlineError, deadline_extend
 from .access import secretariat_required
 
 RESPONSES_PER_PAGE = 50
 
 
-def states_followed_by(user, secretariat):
-    """Return the states whose coverage the person may follow: all for the secretariat, a coordinator's region."""
-    if secretariat:
-        return MemberState.objects.all()
-    states = coordinated_states(user)
-    if not states.exists():
-        raise PermissionDenied
-    return states
-
-
 @login_required
 def coverage(request, slug):
-    secretariat = is_secretariat(request.user)
-    scope = states_followed_by(request.user, secretariat)
+    followed = followed_states(request.user)
+    secretariat = followed is None
+    scope = MemberState.objects.all() if secretariat else followed
     consultation = get_object_or_404(consultations_visible_to(request.user), slug=slug)
     regions = RegionalGrouping.objects.filter(region_states__in=scope).distinct().in_name_order()
     form = CoverageFilterForm(request.GET, regions=regions)
@@ -82,8 +69,8 @@ def deadline_extension(request, slug):
 def _countries(scope, secretariat, region):
     """Return the countries whose organisations to show: None (all) for the secretariat's unfiltered view."""
     if region is not None:
-        return countries_of(scope.filter(region=region))
-    return None if secretariat else countries_of(scope)
+        return scope.filter(region=region).alpha2_codes()
+    return None if secretariat else scope.alpha2_codes()
 
 
 def _responses_page(request, consultation, countries):
@@ -96,4 +83,4 @@ def _deadline_context(consultation, coordinated):
     extensions = consultation.extensions.select_related("member_state", "granted_by").order_by("-created_at")
     if coordinated is not None:
         extensions = extensions.filter(Q(member_state__isnull=True) | Q(member_state__in=coordinated))
-    return {"deadline": deadline_for(consultation), "extensions": extensions, "can_extend": coordinated is None}
+    return {"deadline": consultation.deadline_for(), "extensions": extensions, "can_extend": coordinated is None}

@@ -3,7 +3,6 @@
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,9 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from ..models import Audience, AuditEvent
-from ..permissions import coordinated_states
-from ..selectors.consultations import consultations_visible_to
-from ..services.accounts import is_secretariat
+from ..permissions import consultations_visible_to, followed_states
 from ..services.audit import audit_record
 from ..services.exports import responses_csv_lines, responses_export_xlsx
 
@@ -23,7 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @never_cache
 @login_required
 def responses_export(request, slug, format):
-    states = states_exported_to(request.user)
+    states = followed_states(request.user)
     consultation = get_object_or_404(consultations_visible_to(request.user), slug=slug)
     audience = request.GET.get("audience") or None
     if format not in ("csv", "xlsx") or audience not in (None, *Audience.values):
@@ -44,15 +41,3 @@ def responses_export(request, slug, format):
     workbook.seek(0)
     return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX)
 
-
-def states_exported_to(user):
-    """Return the states whose responses the person may export (None: all of them); refuse anyone else.
-
-    A regional coordinator gets the states of their regions and the organisations of those countries.
-    """
-    if is_secretariat(user):
-        return None
-    states = coordinated_states(user)
-    if not states.exists():
-        raise PermissionDenied
-    return states

@@ -17,23 +17,21 @@ from django.views.decorators.http import require_POST
 
 from ..forms.reports import ReportBuildForm
 from ..models import AuditEvent, RegionalGrouping, Report
-from ..selectors.consultations import consultations_visible_to
-from ..selectors.reports import (
+from ..permissions import (
     can_download_report,
     can_follow_reports,
     can_see_report,
-    published_groupings,
-    published_positions,
-    published_reports,
-    report_groupings,
+    consultations_visible_to,
+    is_secretariat,
+    reports_reachable_by,
     reports_visible_to,
     summary_view_for,
 )
+from ..selectors.reports import published_groupings, published_positions, published_reports, report_groupings
 from ..selectors.summaries import regional_summary
 from ..selectors.workflow import receipt_sections
-from ..services.accounts import is_secretariat
 from ..services.audit import audit_record
-from ..services.reports.build import SUMMARY_FORMATS, report_filename, report_publish, report_retry, reports_request
+from ..services.reports.build import report_filename, report_publish, report_retry, reports_request
 from ..services.reports.html import summary_context
 from .access import secretariat_required
 
@@ -60,15 +58,14 @@ def visible_consultation(request, slug):
     return get_object_or_404(consultations_visible_to(request.user), slug=slug)
 
 
-def summary_report(report_id) -> Report:
+def summary_report(request, report_id) -> Report:
     """Return the regional summary (only a summary can be published; a raw export never)."""
-    reports = Report.objects.select_related("consultation", "grouping").filter(format__in=SUMMARY_FORMATS)
-    return get_object_or_404(reports, pk=report_id)
+    return get_object_or_404(reports_reachable_by(request.user).summaries(), pk=report_id)
 
 
-def built_report(report_id) -> Report:
-    """Return the regional summary or raw export, to follow, download or build again."""
-    return get_object_or_404(Report.objects.select_related("consultation", "grouping"), pk=report_id)
+def built_report(request, report_id) -> Report:
+    """Return the regional summary or raw export, to follow, download or build again, if its consultation is visible."""
+    return get_object_or_404(reports_reachable_by(request.user), pk=report_id)
 
 
 @login_required
@@ -94,7 +91,7 @@ def report_list(request, slug):
 
 
 def report_status(request, report_id):
-    report = built_report(report_id)
+    report = built_report(request, report_id)
     if not can_see_report(request.user, report):
         raise Http404
     error = report.error if can_follow_reports(request.user) else ""
@@ -102,7 +99,7 @@ def report_status(request, report_id):
 
 
 def report_download(request, report_id):
-    report = built_report(report_id)
+    report = built_report(request, report_id)
     if not can_download_report(request.user, report):
         return refuse(request)
     # Reading a published report is public, not an act to record; any signed-in download is.
@@ -119,7 +116,7 @@ def report_download(request, report_id):
 @secretariat_required
 @require_POST
 def report_retry_view(request, report_id):
-    report = built_report(report_id)
+    report = built_report(request, report_id)
     if report.status != Report.Status.FAILED:
         messages.error(request, _("Only a failed report can be built again."))
     else:
@@ -131,7 +128,7 @@ def report_retry_view(request, report_id):
 @secretariat_required
 @require_POST
 def report_publish_view(request, report_id):
-    report = summary_report(report_id)
+    report = summary_report(request, report_id)
     published = request.POST.get("publish") == "1"
     if published and report.status != Report.Status.DONE:
         messages.error(request, _("Only a report that is ready can be published."))

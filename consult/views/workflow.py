@@ -19,14 +19,8 @@ from surveys.services import response_missing
 
 from ..forms.workflow import ReopenForm, SendBackForm, SubmitForm
 from ..models import Position
-from ..permissions import can_view_position
-from ..selectors.workflow import (
-    can_see_history,
-    content_direction,
-    position_deadline,
-    position_events,
-    receipt_sections,
-)
+from ..permissions import can_see_history, can_view_position, may_reopen, may_send_back, may_send_for_review, may_submit
+from ..selectors.workflow import content_direction, position_events, receipt_sections
 from ..services import workflow
 from ..services.reports.fonts import pdf_with_fonts
 from ..services.submissions import SubmissionKeyReused, posted_digest, posted_submission_key, submission_once
@@ -68,14 +62,14 @@ def run_step(request, position, service, success: str, **arguments):
 @require_POST
 def position_send_for_review(request, position_id):
     position = visible_position(request, position_id)
-    allow(workflow.may_send_for_review(request.user, position))
+    allow(may_send_for_review(request.user, position))
     return run_step(request, position, workflow.position_send_for_review, _("The position was sent for review."))
 
 
 @login_required
 def position_send_back(request, position_id):
     position = visible_position(request, position_id)
-    allow(workflow.may_send_back(request.user, position))
+    allow(may_send_back(request.user, position))
     form = SendBackForm(posted(request))
     if request.method == "POST" and form.is_valid():
         success = _("The position was sent back to its drafters.")
@@ -86,7 +80,7 @@ def position_send_back(request, position_id):
 @login_required
 def position_submit(request, position_id):
     position = visible_position(request, position_id)
-    allow(workflow.may_submit(request.user, position))
+    allow(may_submit(request.user, position))
     form = SubmitForm(posted(request), position=position)
     if request.method == "POST" and form.is_valid():
         confirmed = form.cleaned_data.get("on_behalf_confirmed", False)
@@ -99,7 +93,7 @@ def position_submit(request, position_id):
         "position": position,
         "form": form,
         "missing": response_missing(position.response),
-        "deadline": position_deadline(position),
+        "deadline": position.consultation.deadline_for(position.member_state),
     }
     return render(request, "consult/workflow/submit.html", context)
 
@@ -134,7 +128,7 @@ def still_submitted(position, receipt: str) -> bool:
 @login_required
 def position_reopen(request, position_id):
     position = visible_position(request, position_id)
-    allow(workflow.may_reopen(request.user, position))
+    allow(may_reopen(request.user, position))
     form = ReopenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         success = _("The position was reopened; its focal points can change it and submit it again.")

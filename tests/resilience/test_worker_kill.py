@@ -11,7 +11,7 @@ import time
 import pytest
 
 from consult.models import RegionalGrouping, Report
-from consult.tasks_reports import report_build_task
+from consult.tasks import report_build_task
 
 from ..report_builds import (  # noqa: F401 (media and world_consultation are fixtures)
     KilledBuild,

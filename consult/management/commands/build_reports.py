@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from consult.models import Consultation, RegionalGrouping, Report
 from consult.selectors.reports import report_groupings
-from consult.services.reports.build import SUMMARY_FORMATS, report_filename, reports_request
+from consult.services.reports.build import report_filename, reports_request
 
 FINISHED = (Report.Status.DONE, Report.Status.FAILED)
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="Slug of the consultation.")
         parser.add_argument("--region", action="append", default=[],
                             help='A region or grouping code, or "world"; repeat or separate with commas. Default: all.')
-        parser.add_argument("--format", default=",".join(SUMMARY_FORMATS), help="Formats, comma-separated.")
+        parser.add_argument("--format", default=",".join(Report.SUMMARY_FORMATS), help="Formats, comma-separated.")
         parser.add_argument("--language", help="Language of labels and headings. Default: the consultation's.")
         parser.add_argument("--output", help="Folder to copy the built files to.")
         parser.add_argument("--timeout", type=int, default=1800, help="Seconds to wait for the workers.")
@@ -56,9 +56,9 @@ class Command(BaseCommand):
 
     def formats(self, value: str) -> list[str]:
         formats = [item.strip() for item in value.split(",") if item.strip()]
-        unknown = set(formats) - set(SUMMARY_FORMATS)
+        unknown = set(formats) - set(Report.SUMMARY_FORMATS)
         if unknown or not formats:
-            raise CommandError(f"Formats are among {', '.join(SUMMARY_FORMATS)}; not {', '.join(sorted(unknown))}.")
+            raise CommandError(f"Formats are among {', '.join(Report.SUMMARY_FORMATS)}; not {', '.join(sorted(unknown))}.")
         return formats
 
     def language(self, value: str) -> str:

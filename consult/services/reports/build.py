@@ -3,7 +3,7 @@
 import logging
 import tempfile
 
-from celery import group
+from celery import group, signature
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
@@ -28,9 +28,8 @@ RENDERERS = {
     Report.Format.PDF: render_pdf,
     Report.Format.XLSX: render_xlsx,
 }
-SUMMARY_FORMATS = list(RENDERERS)
-# The raw submitted answers, exported on the workers: large exports do not hold up a web request.
-EXPORT_FORMATS = [Report.Format.CSV_ANSWERS, Report.Format.XLSX_ANSWERS]
+# Enqueued by name: the task module imports this one.
+REPORT_BUILD_TASK = "consult.tasks.report_build_task"
 FILE_EXTENSIONS = {Report.Format.CSV_ANSWERS: "csv", Report.Format.XLSX_ANSWERS: "xlsx"}
 
 
@@ -50,9 +49,7 @@ def reports_request(*, consultation, groupings, formats, language, actor) -> lis
 
 def reports_enqueue(reports: list[Report]) -> None:
     """Enqueue one build task per report, as a group, when the current transaction commits."""
-    from consult.tasks_reports import report_build_task  # The task module imports this one.
-
-    tasks = group(report_build_task.si(str(report.pk)) for report in reports)
+    tasks = group(signature(REPORT_BUILD_TASK, args=(str(report.pk),), immutable=True) for report in reports)
     transaction.on_commit(tasks.apply_async)
 
 
@@ -65,7 +62,7 @@ def report_build(*, report: Report) -> Report:
     report_progress(report, status=Report.Status.RUNNING, progress=10, error="")
     # Names of states, regions and the world in the report's language ("zh" is Django's "zh-hans").
     language = interface_language(report.language)
-    if report.format in EXPORT_FORMATS:
+    if report.format in Report.EXPORT_FORMATS:
         with translation.override(language):
             return report_export(report)
     try:
@@ -141,7 +138,7 @@ def report_audit(action, report: Report, actor=None, **details) -> None:
 
 def report_filename(report: Report) -> str:
     grouping = report.grouping.code if report.grouping else "world"
-    if report.format in EXPORT_FORMATS:  # Raw answers: question codes as headers, in no language.
+    if report.format in Report.EXPORT_FORMATS:  # Raw answers: question codes as headers, in no language.
         audience = f"-{report.audience}" if report.audience else ""
         return f"{report.consultation.slug}-{grouping}{audience}-answers.{FILE_EXTENSIONS[report.format]}"
     return f"{report.consultation.slug}-{grouping}-{report.language}.{report.format}"
