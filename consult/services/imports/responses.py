@@ -32,7 +32,7 @@ from ...models import (
     Publication,
     ResponseImport,
 )
-from ...tasks import aggregates_refresh_enqueue
+from ..aggregation import aggregates_refresh_enqueue
 from ..audit import audit_record
 from ..demo_responses import answers_write
 from ..exports import RESPONDENT_COLUMNS
