@@ -148,6 +148,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": OUTBOX_RELAY_SECONDS},
     },
     "rebuild-aggregates": {"task": "consult.tasks.aggregates_rebuild_task", "schedule": 3600.0},
+    # Commits ask for a seal themselves; this catches a request lost with Redis.
+    "seal-audit-trail": {"task": "consult.tasks.audit_seal_task", "schedule": 60.0, "options": {"expires": 60}},
     "send-reminders": {"task": "consult.tasks.reminders_send_task", "schedule": 24 * 3600.0},
     "expire-submission-keys": {"task": "consult.tasks.submission_keys_expire_task", "schedule": 24 * 3600.0},
 }

@@ -10,6 +10,7 @@ from django.db import OperationalError
 
 from consult.models import Consultation, Report
 from consult.services.aggregation import aggregates_rebuild, aggregates_refresh, refresh_key
+from consult.services.audit import audit_seal
 from consult.services.outbox import outbox_claim, outbox_publish_pending
 from consult.services.questions import questions_generate
 from consult.services.reminders import reminders_send
@@ -55,6 +56,13 @@ def aggregates_rebuild_task(consultation_id: int | None = None) -> str:
     if consultation is None:
         return f"Consultation {consultation_id} no longer exists: nothing counted."
     return f"{aggregates_rebuild(consultation=consultation)} figures counted."
+
+
+# Sealing twice is harmless: the second finds nothing to chain.
+@shared_task(ignore_result=True)
+def audit_seal_task() -> str:
+    """Chain the audit events committed since the last seal."""
+    return f"{audit_seal()} audit events sealed."
 
 
 # Not retried: beat runs it again in a few seconds.

@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from config.celery import app
 from consult.models import AuditEvent, CivilSocietyOrganisation, FocalPoint, Invitation, Position, Report
-from consult.services.audit import GENESIS, audit_record, audit_verify, event_hash
+from consult.services.audit import GENESIS, audit_record, audit_seal, audit_verify, event_hash
 from consult.services.positions import position_for
 from consult.services.questions import questions_generate
 from consult.services.reports.build import report_build, reports_request
 from consult.services.workflow import position_send_for_review
 
 from .factories import make_consultation, make_member_state
+from .workers import wait_for
 from .test_paper_upload_views import PAPER
 from .test_workflow import answer_required
 
@@ -70,12 +71,17 @@ def verify_audit() -> str:
 
 
 def test_an_event_records_who_what_when_from_where_and_seals_it(officer, consultation):
+    audit_seal()
     before = AuditEvent.objects.first()  # Generating the consultation's questions was recorded.
     first = audit_record(action=Action.DEADLINE_EXTENDED, actor=officer, consultation=consultation,
                          obj=consultation, details={"reason": "Elections"}, ip="2001:DB8::1")
     second = audit_record(action=Action.AUDIT_EXPORTED)
+    assert (first.sequence, first.hash) == (None, None)  # Chained after commit, by the sealer.
+
+    audit_seal()
 
     first.refresh_from_db()
+    second.refresh_from_db()
     assert (first.actor_name, first.object_label, first.ip_address) == ("Olga Secretariat", consultation.title,
                                                                         "2001:db8::1")
     assert first.previous_hash == (before.hash if before else GENESIS) and second.previous_hash == first.hash
@@ -94,8 +100,15 @@ def test_verify_audit_reports_an_intact_chain(officer):
 
 def test_a_plain_update_or_delete_is_refused_by_the_database(officer):
     event = audit_record(action=Action.REPORT_PUBLISHED, actor=officer, details={"published": True})
+    audit_seal()
+    audit_record(action=Action.AUDIT_EXPORTED)  # Not sealed yet.
 
-    for statement in ("UPDATE consult_auditevent SET details = '{}'", "DELETE FROM consult_auditevent"):
+    for statement in ("UPDATE consult_auditevent SET details = '{}'", "DELETE FROM consult_auditevent",
+                      # Sealed once: its place and hashes never change again.
+                      f"UPDATE consult_auditevent SET hash = md5(hash) || md5(hash) WHERE id = {event.pk}",
+                      f"UPDATE consult_auditevent SET sequence = NULL WHERE id = {event.pk}",
+                      # Sealing sets the place and hashes only.
+                      "UPDATE consult_auditevent SET sequence = 99, hash = 'x', actor_name = 'x' WHERE hash IS NULL"):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(statement)
@@ -115,6 +128,7 @@ def behind_the_trigger(statement, params):
 def test_an_event_changed_behind_the_applications_back_is_named(officer):
     events = [audit_record(action=Action.REPORT_PUBLISHED, actor=officer, details={"published": True})
               for _ in range(4)]
+    audit_seal()
     behind_the_trigger("UPDATE consult_auditevent SET details = %s WHERE id = %s", ['{"published": false}',
                                                                                      events[2].pk])
 
@@ -126,6 +140,7 @@ def test_an_event_changed_behind_the_applications_back_is_named(officer):
 
 def test_an_event_removed_is_noticed_at_the_next_one(officer):
     events = [audit_record(action=Action.REPORT_PUBLISHED, actor=officer) for _ in range(4)]
+    audit_seal()
     behind_the_trigger("DELETE FROM consult_auditevent WHERE id = %s", [events[1].pk])
 
     with pytest.raises(CommandError, match=f"broken at event #{events[2].pk}:"):
@@ -133,30 +148,73 @@ def test_an_event_removed_is_noticed_at_the_next_one(officer):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_writers_at_once_leave_one_intact_chain():
-    barrier = threading.Barrier(20)
+def test_twenty_writers_and_three_sealers_at_once_leave_one_intact_chain_without_gaps():
+    barrier = threading.Barrier(23)
     errors = []
 
     def write(number):
+        with transaction.atomic():
+            audit_record(action=Action.DRAFT_SAVED, details={"writer": number})
+            time.sleep(0.01)  # Hold the transaction a moment, as a real one would.
+
+    def seal():
+        for _ in range(10):
+            audit_seal()
+            time.sleep(0.002)
+
+    def run(work, *args):
         try:
             barrier.wait()
-            with transaction.atomic():
-                audit_record(action=Action.DRAFT_SAVED, details={"writer": number})
-                time.sleep(0.01)  # Hold the turn a moment, as a real transaction would.
+            work(*args)
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=write, args=(number,)) for number in range(20)]
+    threads = [threading.Thread(target=run, args=(write, number)) for number in range(20)]
+    threads += [threading.Thread(target=run, args=(seal,)) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    audit_seal()
 
     assert errors == []
-    assert AuditEvent.objects.count() == 20
+    assert sorted(AuditEvent.objects.values_list("sequence", flat=True)) == list(range(1, 21))
     assert len(set(AuditEvent.objects.values_list("previous_hash", flat=True))) == 20
+    assert audit_verify() is None
+
+
+def test_an_event_out_of_its_place_in_the_sequence_is_named(officer):
+    events = [audit_record(action=Action.REPORT_PUBLISHED, actor=officer) for _ in range(3)]
+    audit_seal()
+    behind_the_trigger("UPDATE consult_auditevent SET sequence = 7 WHERE id = %s", [events[1].pk])
+
+    assert audit_verify() == events[2]
+
+
+def test_verify_audit_seals_what_has_committed_then_checks_it(officer):
+    audit_record(action=Action.REPORT_PUBLISHED, actor=officer)
+    audit_record(action=Action.REPORT_PUBLISHED, actor=officer)
+
+    assert verify_audit().strip() == "2 events, chain intact."
+    assert not AuditEvent.objects.filter(sequence__isnull=True).exists()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_seals_each_committed_event_soon_after_the_commit(celery_worker, officer):
+    cache.clear()
+    with transaction.atomic():
+        first = audit_record(action=Action.REPORT_PUBLISHED, actor=officer)
+    assert wait_for(lambda: AuditEvent.objects.get(pk=first.pk).sequence is not None, timeout=20)
+    with transaction.atomic():
+        second = audit_record(action=Action.REPORT_PUBLISHED, actor=officer)
+        audit_record(action=Action.REPORT_PUBLISHED, actor=officer)
+
+    assert wait_for(lambda: not AuditEvent.objects.filter(sequence__isnull=True).exists(), timeout=20)
+    second.refresh_from_db()
+    assert second.sequence == 2 and second.previous_hash == AuditEvent.objects.get(pk=first.pk).hash
     assert audit_verify() is None
 
 

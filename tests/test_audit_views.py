@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consult.models import AuditEvent
-from consult.services.audit import audit_record
+from consult.services.audit import audit_record, audit_seal
 
 from .factories import make_consultation
 from .test_audit import behind_the_trigger
@@ -28,13 +28,17 @@ def empty_cache():
 def trail(officer, focal_point_france):
     """Three events in two consultations by two people; the third's label is hostile."""
     hld, gfmd = make_consultation(slug="hld", title="HLD"), make_consultation(slug="gfmd", title="GFMD")
-    return [
+    events = [
         audit_record(action=Action.SUBMITTED, actor=focal_point_france, consultation=hld, obj=hld,
                      details={"receipt_number": "HLD-FRA-2026-7KQ2M9"}, ip="203.0.113.9"),
         audit_record(action=Action.REOPENED, actor=officer, consultation=hld, obj=hld, details={"comment": "Typo"}),
         audit_record(action=Action.DEADLINE_EXTENDED, actor=officer, consultation=gfmd, obj=gfmd,
                      details={"reason": PAYLOAD, "note": "<script>alert(1)</script>"}),
     ]
+    audit_seal()  # As the worker does after the commit.
+    for event in events:
+        event.refresh_from_db()
+    return events
 
 
 def page(client, **filters):

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """Who did which official act, when and from where.
 
-    Rows are only ever inserted (a database trigger refuses UPDATE and DELETE). Each stores the
-    hash of the event before it and its own hash over its canonical content, so a row changed
-    or removed behind the application's back breaks the chain (`manage.py verify_audit`).
+    Rows are only ever inserted, unchained; a sealer on the worker then gives each committed event
+    its place in the chain (`sequence`), the hash of the event before it and its own hash over its
+    canonical content, once (a database trigger refuses any other UPDATE, and every DELETE). So a
+    row changed or removed behind the application's back breaks the chain (`manage.py verify_audit`).
     Actor and consultation are kept without database constraints: deleting either must not
     rewrite the trail, and the names at the time are kept in `actor_name` and `object_label`.
     """
@@ -71,12 +72,17 @@ class AuditEvent(models.Model):
     object_label = models.CharField(max_length=300, blank=True)
     details = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Set by the sealer, once: empty until the event is chained.
+    sequence = models.BigIntegerField(null=True, blank=True, unique=True)
+    previous_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["consultation", "-id"])]
+        indexes = [
+            models.Index(fields=["consultation", "-id"]),
+            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True), name="audit_events_to_seal"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.action} by {self.actor_name or '-'}"

@@ -1,16 +1,20 @@
-"""The audit trail: record one event per official act, chained by hash; check the chain.
+"""The audit trail: record one event per official act; chain the events by hash; check the chain.
 
-Each event stores the hash of the event before it (`previous_hash`, GENESIS for the first) and
-its own `hash`: the SHA-256 of its canonical form, the UTF-8 JSON of every stored field but
-the id (keys sorted, no spaces, the time in UTC ISO 8601 with microseconds). The id is left
-out because the database gives it on insert; the order is still protected, since each event
-names its predecessor's hash. Changing any field of an event breaks its own hash; removing
-one breaks the `previous_hash` of the next. Removing the newest events leaves a shorter but
-consistent chain: the head hash shown on the audit page is what to keep elsewhere to notice that.
+An act appends its event in its own transaction, unchained: no lock, nothing read. After the
+commit, the sealer (`audit_seal`, on the worker) takes the committed events not yet chained, in
+id order, and gives each its place in the chain (`sequence`: 1, 2, 3... without gaps), the hash
+of the event before it (`previous_hash`, GENESIS for the first) and its own `hash`: the SHA-256
+of its canonical form, the UTF-8 JSON of every stored field but the id and the sequence (keys
+sorted, no spaces, the time in UTC ISO 8601 with microseconds). The order is still protected,
+since each event names its predecessor's hash. Changing any field of a sealed event breaks its
+own hash; removing one breaks the `previous_hash` of the next. Removing the newest events leaves
+a shorter but consistent chain: the head hash shown on the audit page is what to keep elsewhere
+to notice that.
 
-Writers take turns on one lock held until their transaction commits (PostgreSQL's
-transaction-level advisory lock; SQLite has one writer at a time anyway), so two events can
-never claim the same predecessor. Record the event last in a transaction, after anything slow.
+Sealers take turns on one lock (PostgreSQL's transaction-level advisory lock; SQLite has one
+writer at a time anyway), so two events can never claim the same place. A commit asks for a
+seal soon (`seal_soon`): the first request of a burst publishes the task, the others find it on
+its way; beat seals every minute too, in case a request was lost with Redis.
 """
 
 import csv
@@ -30,14 +34,20 @@ from django.utils.ipv6 import clean_ipv6_address
 from ..audit_context import client_ip
 from ..models import AuditEvent
 from .exports import BOM, LineBuffer, spreadsheet_safe
+from .outbox import task_publish
 
 GENESIS = "0" * 64
-# Any fixed number will do: it names the lock that every writer of the trail takes in turn.
+# Any fixed number will do: it names the lock that every sealer of the trail takes in turn.
 CHAIN_LOCK = 0x61756469745F31  # "audit_1"
 VERIFY_CHUNK = 2000
+SEAL_BATCH = 2000
+SEAL_TASK = "consult.tasks.audit_seal_task"
+# Set while a seal task is on its way; it lapses if the task is lost, so the next commit asks again.
+SEAL_PENDING_KEY = "consult:audit-seal-pending"
+SEAL_PENDING_SECONDS = 60
 CHAIN_STATUS_KEY = "consult:audit-chain-status"
 CSV_COLUMNS = [
-    "id", "created_at", "action", "actor_id", "actor_name", "consultation_id", "object_type", "object_id",
+    "id", "sequence", "created_at", "action", "actor_id", "actor_name", "consultation_id", "object_type", "object_id",
     "object_label", "details", "ip_address", "previous_hash", "hash",
 ]
 HASHED_FIELDS = (
@@ -47,45 +57,89 @@ HASHED_FIELDS = (
 
 
 def audit_record(*, action, actor=None, consultation=None, obj=None, details=None, ip=None) -> AuditEvent:
-    """Append one event to the trail, inside the caller's transaction; return it.
+    """Append one event to the trail, unchained, inside the caller's transaction; return it.
 
-    `ip` defaults to the address of the request being served, if any.
+    `ip` defaults to the address of the request being served, if any. The sealer chains it once
+    the transaction has committed.
     """
     event = AuditEvent(
         action=action, details=plain_json(details or {}), ip_address=ip_normalise(ip or client_ip.get()),
         **actor_fields(actor), **object_fields(obj), consultation_id=getattr(consultation, "pk", consultation),
+        created_at=timezone.now(),
     )
-    with transaction.atomic(savepoint=False):
-        chain_lock()
-        event.previous_hash = latest_hash()
-        event.created_at = timezone.now()
-        event.hash = event_hash(event)
-        event.save(force_insert=True)
+    event.save(force_insert=True)
+    seal_soon()
     return event
 
 
+def audit_seal() -> int:
+    """Chain the committed events not chained yet, in id order, a batch at a time; return how many."""
+    # Cleared first: an event committed from now on asks for another seal, so none waits for long.
+    cache.delete(SEAL_PENDING_KEY)
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            batch = seal_batch()
+        sealed += batch
+        if batch < SEAL_BATCH:
+            return sealed
+
+
+def seal_batch() -> int:
+    chain_lock()
+    head = AuditEvent.objects.filter(sequence__isnull=False).order_by("-sequence").values("sequence", "hash").first()
+    sequence, previous = (head["sequence"], head["hash"]) if head else (0, GENESIS)
+    events = list(AuditEvent.objects.filter(sequence__isnull=True).order_by("id")[:SEAL_BATCH])
+    for event in events:
+        sequence += 1
+        event.sequence, event.previous_hash = sequence, previous
+        event.hash = previous = event_hash(event)
+    AuditEvent.objects.bulk_update(events, ["sequence", "previous_hash", "hash"])
+    return len(events)
+
+
+def seal_soon() -> None:
+    """Have the worker seal the trail once the current transaction commits."""
+    transaction.on_commit(seal_request, robust=True)
+
+
+def seal_request() -> None:
+    """Publish the seal task, unless one is already on its way (published, not yet started)."""
+    if not cache.add(SEAL_PENDING_KEY, True, timeout=SEAL_PENDING_SECONDS):
+        return
+    try:
+        task_publish(SEAL_TASK)
+    except Exception:
+        cache.delete(SEAL_PENDING_KEY)  # The next commit tries again; beat seals meanwhile.
+        raise
+
+
 def audit_verify() -> AuditEvent | None:
-    """Return the first event whose hash or link to its predecessor is wrong, or None if the chain holds."""
+    """Seal what has committed; return the first event whose place, hash or link is wrong, or None if the chain holds."""
+    audit_seal()
     return chain_walk()[1]
 
 
 def chain_walk() -> tuple[int, AuditEvent | None, dict | None]:
-    """Walk the chain in id order, a chunk at a time, in constant memory.
+    """Walk the chain in its order, a chunk at a time, in constant memory.
 
     Return how many events held, the first that did not (or None) and the last that held (its id and hash).
+    An event holds when it is next in sequence, names its predecessor's hash and its content hashes to its own.
     """
     count, last = 0, None
-    rows = AuditEvent.objects.order_by("id").values("id", "hash", *HASHED_FIELDS)
-    for row in rows.iterator(chunk_size=VERIFY_CHUNK):
+    rows = AuditEvent.objects.filter(sequence__isnull=False).order_by("sequence")
+    for row in rows.values("id", "sequence", "hash", *HASHED_FIELDS).iterator(chunk_size=VERIFY_CHUNK):
         expected_previous = last["hash"] if last else GENESIS
-        if row["previous_hash"] != expected_previous or row["hash"] != content_hash(row):
+        in_place = row["sequence"] == count + 1 and row["previous_hash"] == expected_previous
+        if not in_place or row["hash"] != content_hash(row):
             return count, AuditEvent.objects.get(pk=row["id"]), last
         count, last = count + 1, {"id": row["id"], "hash": row["hash"]}
     return count, None, last
 
 
 def audit_chain_check() -> dict:
-    """Verify the whole chain now, remember the outcome for the audit page, and return it."""
+    """Seal what has committed, verify the whole chain now, remember the outcome for the audit page, and return it."""
+    audit_seal()
     count, broken, last = chain_walk()
     status = {
         "checked_at": timezone.now(), "events": count, "broken_id": broken.pk if broken else None,
@@ -121,10 +175,6 @@ def chain_lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-
-
-def latest_hash() -> str:
-    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
 
 
 def event_hash(event: AuditEvent) -> str:

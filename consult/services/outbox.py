@@ -79,7 +79,8 @@ def outbox_publish(row_id, *, countdown: int = 0) -> bool:
 def row_publish(row: OutboxTask, *, countdown: int = 0) -> bool:
     """Send the row's task to the broker and note when; on a broker error, note it and return False."""
     try:
-        task_send(row, countdown=countdown)
+        # In-process (the demo) the task runs now and claims the row itself.
+        task_publish(row.task_name, row.args, countdown=countdown)
     except Exception as error:  # noqa: BLE001 - whatever the broker's error, the row waits for the relay.
         logger.warning("Outbox: could not publish %s, left for the relay: %r", row, error)
         OutboxTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=repr(error)[:2000])
@@ -88,17 +89,17 @@ def row_publish(row: OutboxTask, *, countdown: int = 0) -> bool:
     return True
 
 
-def task_send(row: OutboxTask, *, countdown: int = 0) -> None:
+def task_publish(task_name: str, args=(), *, countdown: int = 0) -> None:
+    """Send the task to the broker at once, or run it now when tasks run in-process (the demo)."""
     app = current_app
     if app.conf.task_always_eager:
-        # In-process (the demo): the task runs now; it claims the row itself.
-        app.tasks[row.task_name].apply(args=row.args)
+        app.tasks[task_name].apply(args=args)
         return
     # No retries, short timeouts: a broker that does not answer at once is retried by the relay,
     # not by the person waiting for their page. A connection of its own, because the shared ones
     # retry connecting for seconds. Only the first of a coalescing window publishes: it is cheap.
     with app.connection_for_write(transport_options=PUBLISH_OPTIONS) as broker:
-        app.send_task(row.task_name, args=row.args, countdown=countdown or None, retry=False, ignore_result=True,
+        app.send_task(task_name, args=args, countdown=countdown or None, retry=False, ignore_result=True,
                       connection=broker)
 
 

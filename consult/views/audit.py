@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from ..forms.audit import AuditFilterForm
 from ..models import AuditEvent
 from ..selectors.audit import audit_events
-from ..services.audit import audit_chain_check, audit_chain_status, audit_csv_lines, audit_record
+from ..services.audit import audit_chain_check, audit_chain_status, audit_csv_lines, audit_record, audit_seal
 from .access import secretariat_required
 
 EVENTS_PER_PAGE = 50
@@ -42,8 +43,9 @@ def audit_export(request):
     filters = form.filters()
     details = {name: str(getattr(value, "slug", value)) for name, value in filters.items()}
     audit_record(action=AuditEvent.Action.AUDIT_EXPORTED, actor=request.user, details=details)
-    # Oldest first, as the chain runs, so that whoever holds the file can check it.
-    events = audit_events(**filters).order_by("id")
+    # Chained first, this export included, then oldest first as the chain runs: whoever holds the file can check it.
+    audit_seal()
+    events = audit_events(**filters).order_by(F("sequence").asc(nulls_last=True), "id")
     response = StreamingHttpResponse(audit_csv_lines(events), content_type="text/csv; charset=utf-8")
     filename = f"audit-trail-{timezone.now():%Y%m%d-%H%M}.csv"
     response["Content-Disposition"] = content_disposition_header(True, filename)
