@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Question
+from .text import entered_text
 
 Type = Question.Type
 
@@ -115,12 +116,22 @@ class RankingField(forms.Field):
             raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
 
 
-class LimitedCharField(forms.CharField):
-    """A text with a limit the browser shows (a counter) but does not enforce."""
+class EnteredTextField(forms.CharField):
+    """A text as typed or pasted, kept clean (surveys.text): no control characters, "\\n" line breaks.
+
+    Browsers send line breaks as CRLF but count them as one character, as the counter does.
+    """
 
     def to_python(self, value):
-        # Browsers send line breaks as CRLF but count them as one character, as the counter does.
-        return super().to_python(value).replace("\r\n", "\n")
+        value = super().to_python(value)
+        if not isinstance(value, str):
+            return value
+        value = entered_text(value)
+        return value.strip() if self.strip else value
+
+
+class LimitedCharField(EnteredTextField):
+    """A text with a limit the browser shows (a counter) but does not enforce."""
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from surveys.forms import EnteredTextField
+
 from ..models import Consultation
 
 PAPER_EXTENSIONS = {".md", ".txt", ".docx"}
@@ -27,6 +29,7 @@ class ConsultationForm(forms.ModelForm):
             "opens_at": _("Opens at"),
             "closes_at": _("Closes at"),
         }
+        field_classes = {"title": EnteredTextField, "description": EnteredTextField}
 
     def clean(self):
         cleaned = super().clean()

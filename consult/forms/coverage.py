@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from surveys.forms import EnteredTextField
+
 from ..models import MemberState, RegionalGrouping
 from ..selectors.coverage import CoverageStatus
 
@@ -49,7 +51,7 @@ class DeadlineExtensionForm(forms.Form):
         label=_("New closing date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    reason = forms.CharField(
+    reason = EnteredTextField(
         label=_("Reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -7,6 +7,8 @@ from django.contrib.auth import password_validation
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from surveys.forms import EnteredTextField
+
 from ..models import FocalPoint, MemberState
 from ..selectors.invitations import InvitationStatus
 from ..services.invitation_csv import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
@@ -19,7 +21,7 @@ class InvitationForm(forms.Form):
     member_state = forms.ModelChoiceField(
         label=_("Member state"), queryset=MemberState.objects.all(), to_field_name="iso3"
     )
-    name = forms.CharField(label=_("Name"), max_length=MAX_NAME_LENGTH)
+    name = EnteredTextField(label=_("Name"), max_length=MAX_NAME_LENGTH)
     email = forms.EmailField(label=_("E-mail address"), max_length=MAX_EMAIL_LENGTH)
     role = forms.ChoiceField(label=_("Role"), choices=FocalPoint.Role.choices, initial=FocalPoint.Role.DRAFTER)
 

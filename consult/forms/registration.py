@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from surveys.forms import EnteredTextField
+
 from ..models import CivilSocietyOrganisation
 from ..services.invitation_csv import MAX_EMAIL_LENGTH
 
@@ -49,6 +51,7 @@ class OrganisationRegistrationForm(forms.ModelForm):
             "website": _("Website"),
             "contact_name": _("Contact person"),
         }
+        field_classes = {"name": EnteredTextField, "contact_name": EnteredTextField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +78,7 @@ class OrganisationRegistrationForm(forms.ModelForm):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
+    reason = EnteredTextField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("The organisation's contact receives this text by e-mail."),
     )

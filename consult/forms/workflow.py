@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from surveys.forms import EnteredTextField
+
 from ..models import Audience, Position
 from ..services.submissions import submission_key_new
 from ..services.workflow import on_behalf_message
@@ -10,7 +12,7 @@ NOTE_MAX_LENGTH = 4000
 
 
 class SendBackForm(forms.Form):
-    comment = forms.CharField(
+    comment = EnteredTextField(
         label=_("What should change"),
         help_text=_("The drafters see this comment on the position."),
         max_length=NOTE_MAX_LENGTH,
@@ -19,7 +21,7 @@ class SendBackForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = EnteredTextField(
         label=_("Reason for reopening"),
         help_text=_("Recorded in the position's history, where its focal points see it."),
         max_length=NOTE_MAX_LENGTH,

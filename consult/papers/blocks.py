@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from surveys.text import entered_text
+
 
 class Kind(StrEnum):
     HEADING = "heading"
@@ -35,8 +37,8 @@ BULLET_MARKER = re.compile(r"^\s*(?:[•▪●◦‣·○■□➢►–—]|\(?
 
 
 def clean_text(raw: str) -> str:
-    """Return `raw` on one line: broken hyphenation joined, footnote references and extra spaces gone."""
-    text = BROKEN_HYPHENATION.sub(_join_hyphenated, raw)
+    """Return `raw` on one line: broken hyphenation joined, footnote references, extra spaces and controls gone."""
+    text = BROKEN_HYPHENATION.sub(_join_hyphenated, entered_text(raw))
     text = FOOTNOTE_REFERENCE.sub("", text)
     return " ".join(text.split())
 

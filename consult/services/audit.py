@@ -33,8 +33,9 @@ from django.utils.ipv6 import clean_ipv6_address
 
 from ..audit_context import client_ip
 from ..models import AuditEvent
-from .exports import BOM, LineBuffer, spreadsheet_safe
+from .exports import BOM, LineBuffer
 from .outbox import task_publish
+from .reports.files import spreadsheet_safe
 
 GENESIS = "0" * 64
 # Any fixed number will do: it names the lock that every sealer of the trail takes in turn.

@@ -17,13 +17,13 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django_countries import countries as all_countries
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from surveys.models import Answer, Question
 from surveys.selectors import plain_number
 
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
 from ..models.languages import local_name, name_order
+from .reports.files import document_text, spreadsheet_safe, xlsx_value
 
 CHUNK = 500
 RESPONDENT_COLUMNS = [
@@ -34,12 +34,7 @@ POSITION_FIELDS = [
     "state_name", "member_state__iso3", "region_name", "subregion_name",
     "organisation__name", "organisation__country",
 ]
-# What a spreadsheet may read as the start of a formula, full-width forms included.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-# Blanks and invisible characters a spreadsheet may skip before reading a formula.
-LEADING_BLANKS = re.compile(r"^[\s\x00-\x1f\u200b-\u200d\u2060\ufeff]+")
 INTEGER = re.compile(r"-?\d{1,15}")
-XLSX_CELL_LIMIT = 32767
 BOM = "\ufeff"
 # Responses are matched to their answers by their id as the database writes it: making a UUID
 # object for each of a million answer rows would cost a fifth of the export's time.
@@ -71,8 +66,14 @@ def responses_csv_lines(
 
 
 def csv_row(row: list) -> list:
-    """Return the row safe for a CSV file: no formula, times as ISO 8601 text."""
-    return [spreadsheet_safe(value.isoformat() if isinstance(value, datetime) else value) for value in row]
+    """Return the row safe for a CSV file: no formula, no character UTF-8 cannot hold, times as ISO 8601 text."""
+    return [spreadsheet_safe(csv_value(value)) for value in row]
+
+
+def csv_value(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return document_text(value) if isinstance(value, str) else value
 
 
 class LineBuffer:
@@ -102,23 +103,6 @@ def responses_export_xlsx(
 def xlsx_row(row: list) -> list:
     """Return the row safe for a workbook: no formula, no character XML forbids, no cell over Excel's limit."""
     return [xlsx_value(value) for value in row]
-
-
-def xlsx_value(value):
-    if isinstance(value, str):
-        return spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value)[: XLSX_CELL_LIMIT - 1])
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)  # Excel has no time zones; the times are UTC.
-    return value
-
-
-def spreadsheet_safe(value):
-    """Return the value so that no spreadsheet runs it: text that could start a formula gets a leading apostrophe."""
-    if not isinstance(value, str):
-        return value
-    if value.startswith(FORMULA_STARTS) or LEADING_BLANKS.sub("", value, count=1).startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_states(grouping: RegionalGrouping | None, states: QuerySet | None) -> QuerySet | None:

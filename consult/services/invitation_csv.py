@@ -8,6 +8,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from surveys.text import entered_text
+
 from ..models import FocalPoint, Invitation
 
 CSV_COLUMNS = ("country", "name", "email", "role")
@@ -79,7 +81,7 @@ def _row_parse(record, count, states_by_iso3, seen) -> dict:
         raise ValidationError(
             _("expected %(expected)d values, found %(found)d.") % {"expected": len(CSV_COLUMNS), "found": count}
         )
-    country, name, email, role = (record[column].strip() for column in CSV_COLUMNS)
+    country, name, email, role = (entered_text(record[column]).strip() for column in CSV_COLUMNS)
     problems = [
         *_country_problems(country, states_by_iso3),
         *_name_problems(name),

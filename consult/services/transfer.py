@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils.text import slugify
 
 from surveys.models import Choice, Question, Section, Survey
+from surveys.text import entered_text
 
 from ..models import Audience, Consultation, Language, PriorityArea, Questionnaire, Recommendation
 
@@ -269,7 +270,7 @@ def _choice_values_derive(kind: str, labels: list[str], texts: dict[str, str]) -
 
 
 def _get(obj: dict, key: str, path: str, kind: type, *, nullable: bool = False, default=MISSING):
-    """Return obj[key] if it is of the expected kind; raise a TransferError naming the place if not."""
+    """Return obj[key] if it is of the expected kind, text cleaned; raise a TransferError naming the place if not."""
     if key not in obj:
         if default is not MISSING:
             return default
@@ -280,7 +281,7 @@ def _get(obj: dict, key: str, path: str, kind: type, *, nullable: bool = False, 
     # bool is a subclass of int, but true is not an area number.
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise TransferError(f"{_at(path, key)}: expected {KINDS[kind]}, got {_show(value)}")
-    return value
+    return entered_text(value) if isinstance(value, str) else value
 
 
 def _text(obj: dict, key: str, path: str, *, limit: int) -> str:
@@ -310,7 +311,7 @@ def _strings(obj: dict, key: str, path: str) -> list[str]:
     for i, value in enumerate(values):
         if not isinstance(value, str):
             raise TransferError(f"{path}.{key}[{i}]: expected a string, got {_show(value)}")
-    return values
+    return [entered_text(value) for value in values]
 
 
 def _items(obj: dict, key: str, path: str):

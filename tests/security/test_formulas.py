@@ -5,7 +5,7 @@ names and the consultation's title; then every spreadsheet is read back: the raw
 (streamed by the view, written by the management command, built by the worker's report service,
 as CSV and XLSX), the spreadsheet of figures of a summary and the audit trail's CSV. There is no
 other spreadsheet: the invitations have no export (checked below). Each cell must be neutralised
-(the export's one rule, `consult.services.exports.spreadsheet_safe`), and no payload may merge or
+(the exports' one rule, `consult.services.reports.files.spreadsheet_safe`), and no payload may merge or
 split columns.
 """
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from surveys.models import Question
 from surveys.selectors import CHOICE_TYPES
+from surveys.text import entered_text
 
 from ..exports import spreadsheet_safe
 
@@ -41,7 +42,7 @@ def cell_text(cell) -> str:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    text = str(cell).strip() if not isinstance(cell, str) else cell
+    text = str(cell).strip() if not isinstance(cell, str) else entered_text(cell)
     if text.startswith("'") and spreadsheet_safe(text[1:]) == text:
         return text[1:]
     return text

@@ -26,6 +26,8 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .fonts import chart_fonts  # noqa: E402
 
+from .files import document_text  # noqa: E402
+
 CACHE_SECONDS = 3600
 WIDTH_INCHES = 7.2
 ROW_INCHES = 0.5
@@ -61,10 +63,14 @@ def figures_chart(charted, percent) -> Chart:
 
 
 def chart_row(audience: str, question, percent) -> ChartRow:
+    """Return the question's bar; its texts are drawn into SVG and PNG, so only what those can hold."""
     marker = " †" if question.suppressed else ""
-    segments = [Segment(choice.label, choice.share or 0.0, percent(choice.share or 0.0)) for choice in question.choices]
+    segments = [
+        Segment(document_text(choice.label), choice.share or 0.0, percent(choice.share or 0.0))
+        for choice in question.choices
+    ]
     # The code is isolated left to right, so that "1.2-support" reads the same in Arabic.
-    return ChartRow(label=f"{audience}: \u2066{question.code}{marker}\u2069", segments=segments)
+    return ChartRow(label=document_text(f"{audience}: \u2066{question.code}{marker}\u2069"), segments=segments)
 
 
 def percent_text(number: str) -> str:

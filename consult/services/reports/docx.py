@@ -16,7 +16,7 @@ from consult.selectors.summaries import Summary
 
 from .charts import chart_png
 from .document import AreaBlock, QuestionBlock, RecommendationBlock, SummaryDocument, internal_note, summary_document
-from .files import fixed_zip
+from .files import document_text, fixed_zip
 
 CHART_WIDTH = Cm(16.5)
 SMALL_CELL = "†"
@@ -104,7 +104,7 @@ def write_figures(word, layout: SummaryDocument, block) -> None:
     """Write the block's chart, then its figures: the two audiences side by side in a table."""
     if block.chart:
         picture = word.add_picture(BytesIO(chart_png(block.chart)), width=CHART_WIDTH)
-        picture._inline.docPr.set("descr", block.chart.alt)
+        picture._inline.docPr.set("descr", document_text(block.chart.alt))
     columns = [column for column in block.columns if column.questions]
     if not columns:
         return
@@ -130,19 +130,19 @@ def write_question(cell, layout: SummaryDocument, question: QuestionBlock) -> No
 
 
 class Writer:
-    """Write paragraphs, headings and tables in one direction."""
+    """Write paragraphs, headings and tables in one direction, of text Word can hold (document_text)."""
 
     def __init__(self, direction: str):
         self.rtl = direction == "rtl"
 
     def paragraph(self, container, text: str, *, style=None, bold=False, italic=False):
         paragraph = container.add_paragraph(style=style)
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(document_text(text))
         run.bold, run.italic = bold or None, italic or None
         return self.orient(paragraph)
 
     def heading(self, word, text: str, level: int):
-        return self.orient(word.add_heading(text, level))
+        return self.orient(word.add_heading(document_text(text), level))
 
     def table(self, container, headers: list[str], rows):
         """Add a grid with a header row (when headers are given) and return it."""
@@ -158,7 +158,7 @@ class Writer:
 
     def row(self, table, values, *, bold=False):
         for cell, value in zip(table.add_row().cells, values):
-            cell.paragraphs[0].add_run(str(value)).bold = bold or None
+            cell.paragraphs[0].add_run(document_text(str(value))).bold = bold or None
             self.orient(cell.paragraphs[0])
 
     def orient(self, paragraph):
@@ -172,7 +172,7 @@ class Writer:
 def describe(word, layout: SummaryDocument, language: str) -> None:
     """Set the document's properties; dated at the cut-off, so that a rebuild gives the same file."""
     properties = word.core_properties
-    properties.title = layout.title
+    properties.title = document_text(layout.title)
     properties.language = language
     properties.author = properties.last_modified_by = ""
     properties.created = properties.modified = layout.summary.data_cutoff.replace(tzinfo=None)

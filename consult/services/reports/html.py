@@ -11,6 +11,7 @@ from consult.selectors.summaries import Summary
 
 from .charts import Chart, chart_svg
 from .document import SummaryDocument, summary_document
+from .files import document_text
 
 STYLESHEET = "consult/reports.css"
 
@@ -24,7 +25,7 @@ def html_string(summary: Summary, *, language: str, image=None) -> str:
     """Return the standalone document; `image` gives each chart's src (default: an SVG data URI)."""
     with translation.override(language):
         context = summary_context(summary, image=image or svg_data_uri)
-        return render_to_string("reports/summary_document.html", {**context, "stylesheet": stylesheet()})
+        return document_text(render_to_string("reports/summary_document.html", {**context, "stylesheet": stylesheet()}))
 
 
 def summary_context(summary: Summary, *, image=None) -> dict:

@@ -16,7 +16,7 @@ from consult.models import Audience
 from consult.selectors.summaries import QuestionFigures, Summary
 
 from .document import internal_note, is_hidden, question_sentence, summary_title
-from .files import fixed_zip, neutralised
+from .files import document_text, fixed_zip, neutralised
 
 PERCENT = "0.0%"
 DECIMAL = "0.00"
@@ -30,7 +30,7 @@ def render_xlsx(summary: Summary, *, language: str) -> bytes:
         for area in summary.areas:
             write_area(new_sheet(workbook, _("Area %(number)s") % {"number": area.number}), area, summary.internal)
         write_excerpts(new_sheet(workbook, _("Excerpts")), summary)
-        workbook.properties.title = summary_title(summary)
+        workbook.properties.title = document_text(summary_title(summary))
         workbook.properties.creator = ""
         workbook.properties.created = workbook.properties.modified = summary.data_cutoff.replace(tzinfo=None)
         buffer = BytesIO()
