@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "surveys",
     "consult",
 ]
@@ -152,6 +156,51 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-trail": {"task": "consult.tasks.audit_seal_task", "schedule": 60.0, "options": {"expires": 60}},
     "send-reminders": {"task": "consult.tasks.reminders_send_task", "schedule": 24 * 3600.0},
     "expire-submission-keys": {"task": "consult.tasks.submission_keys_expire_task", "schedule": 24 * 3600.0},
+}
+
+# The API (/api/v1/, consult/api/): personal tokens or the site's session; JSON only. Requests per
+# minute, hour or day ("60/minute"), counted in the cache (Redis in production) per address for
+# anonymous callers and per person for the others.
+API_RATE_ANONYMOUS = os.environ.get("API_RATE_ANONYMOUS", "60/minute")
+API_RATE_PERSON = os.environ.get("API_RATE_PERSON", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "consult.api.tokens.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["consult.api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["consult.api.throttles.AnonymousRate", "consult.api.throttles.PersonRate"],
+    "DEFAULT_PAGINATION_CLASS": "consult.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "consult.api.errors.json_error",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Migration policy consultations API",
+    "DESCRIPTION": "Published consultations, figures, responses and reports; a focal point's draft answers.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConsultationStatusEnum": "consult.models.Consultation.Status",
+        "PositionStatusEnum": "consult.models.Position.Status",
+        "ReportStatusEnum": "consult.models.Report.Status",
+        "RecommendationStatusEnum": "consult.models.Recommendation.Status",
+        "CoverageStatusEnum": "consult.selectors.coverage.CoverageStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "consult.api.schema.error_responses",
+    ],
 }
 
 # Failed logins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for one username

@@ -50,7 +50,9 @@ got_request_exception.connect(mark_database_unavailable, dispatch_uid="consult-d
 
 def unavailable_response(request) -> HttpResponse:
     """Return the 503 answer; rendered without a request, so that no context processor reads the database."""
-    if request.headers.get("X-Requested-With") == "fetch":
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"error": _("The site cannot reach its database for a moment: try again.")}, status=503)
+    elif request.headers.get("X-Requested-With") == "fetch":
         message = _(
             "Not saved yet: the site cannot reach its database for a moment. "
             "Your text is kept in this page; saving retries."

@@ -5,6 +5,7 @@ that every layer above may ask it.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import (
     Audience,
@@ -201,6 +202,14 @@ def reports_visible_to(user, consultation):
     if is_secretariat(user):
         return reports
     return reports.filter(grouping__in=coordinated_groupings(user))
+
+
+def reports_readable_by(user, consultation):
+    """Return the consultation's reports the person may list: those they follow, and the published summaries."""
+    followed = reports_visible_to(user, consultation).values("pk")
+    published = Report.objects.published().filter(consultation=consultation).values("pk")
+    reports = Report.objects.filter(Q(pk__in=followed) | Q(pk__in=published))
+    return reports.select_related("consultation", "grouping").order_by("-created_at", "format")
 
 
 def reports_reachable_by(user):

@@ -1,3 +1,4 @@
+from .api_tokens import ApiToken
 from .audit import AuditEvent
 from .consultation import Consultation, PriorityArea, Publication, Recommendation, RoundTable
 from .imports import ResponseImport
@@ -20,6 +21,7 @@ from .themes import AnalysedAnswer, AnalysisRun, Campaign, QuestionReview, Sourc
 __all__ = [
     "RIGHT_TO_LEFT",
     "Aggregate",
+    "ApiToken",
     "AnalysedAnswer",
     "AnalysisRun",
     "Campaign",

@@ -54,6 +54,9 @@ class AuditEvent(models.Model):
         THEMES_EXPORTED = "themes_exported", _("Themes exported")
         RESPONSES_IMPORTED = "responses_imported", _("Responses imported")
         OFFLINE_APPLIED = "offline_applied", _("Offline questionnaire applied")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        API_TOKEN_USED = "api_token_used", _("API token used")
 
     id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(db_index=True)

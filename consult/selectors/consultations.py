@@ -1,8 +1,8 @@
 """Reads that views share, with their joins done here rather than in loops."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 
-from surveys.models import Question, Section
+from surveys.models import Choice, Question, Section
 
 from ..models import PriorityArea, Questionnaire, Recommendation
 
@@ -31,3 +31,11 @@ def questionnaire_sections(questionnaire):
         .prefetch_related(Prefetch("questions", queryset=questions))
         .order_by("order", "code")
     )
+
+
+def consultation_questions(consultation):
+    """Return the current questions of every questionnaire of the consultation, each with its audience and choices."""
+    choices = Prefetch("choices", queryset=Choice.objects.order_by("order"))
+    questions = Question.objects.filter(survey__questionnaire__consultation=consultation, is_current=True)
+    questions = questions.annotate(audience=F("survey__questionnaire__audience")).select_related("section")
+    return questions.prefetch_related(choices)

@@ -2,6 +2,7 @@
 
 from . import (
     answering,
+    api_tokens,
     audit,
     consultations,
     coverage,
@@ -30,4 +31,5 @@ urlpatterns = [
     *audit.urlpatterns,
     *failures.urlpatterns,
     *imports.urlpatterns,
+    *api_tokens.urlpatterns,
 ]
