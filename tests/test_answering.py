@@ -132,6 +132,39 @@ def test_a_question_that_quotes_nothing_on_the_page_keeps_its_whole_text(positio
     assert "Context the page does not show.<br>What priority?" in page
 
 
+def test_the_start_page_counts_the_required_answers_and_links_to_the_check(position, focal_point_france):
+    client = logged_in(focal_point_france)
+    client.post(section_url(position), answers())
+
+    page = client.get(detail_url(position)).content.decode()
+
+    assert "2 of 14 required answers given." in page
+    assert reverse("consult:position-answers", args=[position.pk]) in page
+    assert "saved as you type" in page
+
+
+def test_the_start_page_of_a_position_under_review_does_not_say_it_saves(position, focal_point_france):
+    Position.objects.filter(pk=position.pk).update(status=Position.Status.READY_FOR_REVIEW)
+
+    page = logged_in(focal_point_france).get(detail_url(position)).content.decode()
+
+    assert "Locked while under review" in page
+    assert "saved as you type" not in page
+
+
+def test_the_answers_page_reads_each_answer_in_words_and_what_is_missing(position, focal_point_france, officer):
+    logged_in(focal_point_france).post(section_url(position), answers())
+
+    mine = logged_in(focal_point_france).get(reverse("consult:position-answers", args=[position.pk])).content.decode()
+    theirs = logged_in(officer).get(reverse("consult:position-answers", args=[position.pk])).content.decode()
+
+    assert "2 of 14 required answers given" in mine
+    assert "A national diaspora strategy since 2010." in mine
+    assert "Not answered (required)" in mine
+    assert '>Change<span class="visually-hidden">' in mine
+    assert '>View<span class="visually-hidden">' in theirs and '>Change<span' not in theirs
+
+
 def test_save_draft_stores_the_answers_and_redirects_with_the_time(position, focal_point_france):
     client = logged_in(focal_point_france)
 
@@ -222,7 +255,7 @@ def test_a_submitted_position_refuses_a_save_and_changes_nothing(position, focal
     response = client.post(section_url(position), answers(**{"version": "1", "1.1-practices": "Changed."}))
 
     assert response.status_code == 403
-    assert "submitted and is locked" in response.content.decode()
+    assert " and locked; only the secretariat can reopen it." in response.content.decode()
     assert "Changed.</textarea>" in response.content.decode()
     assert saved(position, "1.1-practices")[0][2] == "A national diaspora strategy since 2010."
 

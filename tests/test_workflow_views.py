@@ -56,17 +56,16 @@ def test_people_who_cannot_see_the_position_get_404(
 ):
     position = submitted(consultation, france, drafter_france, focal_point_france)
 
-    # Sending for review is POST-only: a GET is refused as such before anything is looked up.
-    get_status = 405 if name == "position-send-for-review" else 404
     for person in (focal_point_senegal, coordinator_africa, civil_society_rep, outsider):
         client.force_login(person)
-        assert client.get(url(name, position)).status_code == get_status, person
+        assert client.get(url(name, position)).status_code == 404, person
         assert client.post(url(name, position), {"comment": "x", "reason": "x"}).status_code == 404, person
 
 
 @pytest.mark.parametrize(
     ("name", "allowed", "refused"),
     [
+        ("position-send-for-review", ["drafter_france", "focal_point_france"], ["officer", "coordinator_europe"]),
         ("position-send-back", ["reviewer_france", "focal_point_france"], ["drafter_france", "officer"]),
         ("position-submit", ["focal_point_france"], ["drafter_france", "reviewer_france", "officer"]),
         ("position-reopen", ["officer"], ["focal_point_france", "reviewer_france", "coordinator_europe"]),
@@ -84,15 +83,35 @@ def test_each_step_is_open_to_its_roles_only(request, client, consultation, fran
         assert client.get(url(name, position)).status_code == 403, person
 
 
-def test_sending_for_review_is_a_post(client, consultation, france, drafter_france):
+def test_a_complete_position_is_sent_for_review_in_one_post(client, consultation, france, drafter_france):
     position = draft_of(consultation, france, drafter_france)
     client.force_login(drafter_france)
 
-    assert client.get(url("position-send-for-review", position)).status_code == 405
     response = client.post(url("position-send-for-review", position))
 
     assert response.status_code == 302
     assert response.url == reverse("consult:position-detail", args=[position.pk])
+    position.refresh_from_db()
+    assert position.status == Position.Status.READY_FOR_REVIEW
+
+
+def test_an_incomplete_position_is_sent_for_review_only_once_confirmed(client, consultation, france, drafter_france):
+    position = draft_of(consultation, france, drafter_france, answered=False)
+    client.force_login(drafter_france)
+
+    warned = client.post(url("position-send-for-review", position))
+
+    page = warned.content.decode()
+    assert warned.status_code == 200
+    assert "Only 0 of 14 required answers are given" in page
+    assert f'href="{reverse("consult:position-section", args=[position.pk, "1"])}?check=1"' in page
+    assert "7 required answers missing" in page and "1.1-priority" not in page
+    position.refresh_from_db()
+    assert position.status == Position.Status.DRAFT
+
+    confirmed = client.post(url("position-send-for-review", position), {"incomplete_confirmed": "1"})
+
+    assert confirmed.status_code == 302
     position.refresh_from_db()
     assert position.status == Position.Status.READY_FOR_REVIEW
 
@@ -128,6 +147,35 @@ def test_the_submit_page_asks_for_the_on_behalf_confirmation(
     assert "Confirm that the position is submitted on behalf of the Government of France" in refused.content.decode()
     position.refresh_from_db()
     assert position.status == Position.Status.READY_FOR_REVIEW
+
+
+def test_the_submit_page_is_a_check_of_the_answers_in_words_with_links_to_change_them(
+    client, consultation, france, drafter_france, focal_point_france
+):
+    position = reviewed(consultation, france, drafter_france)
+    client.force_login(focal_point_france)
+
+    page = client.get(url("position-submit", position)).content.decode()
+
+    assert "Check the answers, then submit" in page
+    assert '<dt class="summary-list-key">Recommendation 1.1' in page
+    assert "What priority does your Government give to this recommendation?" in page
+    assert f'href="{reverse("consult:position-section", args=[position.pk, "1"])}#recommendation-1.1"' in page
+    assert "1.1-priority" not in page and "required answers missing" not in page
+
+
+def test_the_submit_page_of_an_incomplete_position_says_what_is_missing(
+    client, consultation, france, drafter_france, focal_point_france
+):
+    position = draft_of(consultation, france, drafter_france, answered=False)
+    position = position_send_for_review(position=position, actor=drafter_france)
+    client.force_login(focal_point_france)
+
+    page = client.get(url("position-submit", position)).content.decode()
+
+    assert "14 required answers are missing: the submission will be refused until they are given" in page
+    assert "Not answered (required)" in page
+    assert "Send the position back to drafting to complete it." in page
 
 
 def test_submitting_through_the_page_twice_gives_one_receipt(

@@ -1,11 +1,13 @@
-"""Reads for respondents: whom they answer for, their consultations, the areas of a page."""
+"""Reads for respondents: whom they answer for, their consultations, the areas of a page and
+the questions of an area grouped by the recommendation they ask about."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Section
+from surveys.models import Question, Section
 from surveys.selectors import survey_sections
 
 from ..models import (
@@ -123,3 +125,59 @@ def section_area(position: Position, section: Section) -> PriorityArea | None:
     areas = PriorityArea.objects.filter(consultation_id=position.consultation_id, number=int(section.code))
     recommendations = Prefetch("recommendations", queryset=active, to_attr="active_recommendations")
     return areas.prefetch_related(recommendations).first()
+
+
+def areas_by_section(position: Position) -> dict[str, PriorityArea]:
+    """Return the consultation's areas by section code ("1"), with their active recommendations."""
+    active = Recommendation.objects.filter(status=Recommendation.Status.ACTIVE).order_by("position")
+    areas = PriorityArea.objects.filter(consultation_id=position.consultation_id)
+    recommendations = Prefetch("recommendations", queryset=active, to_attr="active_recommendations")
+    return {area.code: area for area in areas.prefetch_related(recommendations)}
+
+
+@dataclass
+class QuestionGroup:
+    """The questions of a page that ask about one thing (a recommendation), shown under it once.
+
+    `anchor` is the element id of the group on its page, for links that lead to it.
+    """
+
+    heading: str
+    subject: str
+    anchor: str
+    code: str = ""
+    questions: list[Question] = field(default_factory=list)
+    fields: list = field(default_factory=list)
+
+
+def question_groups(questions: list[Question], area: PriorityArea | None) -> list[QuestionGroup]:
+    """Return the questions grouped by what they ask about, in page order."""
+    recommendations = {rec.code: rec for rec in area.active_recommendations} if area else {}
+    groups: list[QuestionGroup] = []
+    for question in questions:
+        group = group_of(question, area, recommendations)
+        if not groups or groups[-1].anchor != group.anchor:
+            groups.append(group)
+        groups[-1].questions.append(question)
+    return groups
+
+
+def group_of(question: Question, area: PriorityArea | None, recommendations: dict) -> QuestionGroup:
+    """Return the (empty) group of what the question asks about; without a heading when unknown."""
+    if question.reference in recommendations:
+        recommendation = recommendations[question.reference]
+        heading = _("Recommendation %(code)s") % {"code": recommendation.code}
+        return QuestionGroup(heading, recommendation.text, f"recommendation-{recommendation.code}", recommendation.code)
+    if area is None or question.reference != area.code:
+        return QuestionGroup(heading="", subject="", anchor="questions")
+    if question.type == Question.Type.RANKING:
+        return QuestionGroup(heading=_("Ranking of the recommendations"), subject="", anchor="ranking")
+    return QuestionGroup(heading=_("Headline recommendation"), subject=area.headline, anchor="headline")
+
+
+def quotes_page(question: Question, area: PriorityArea | None) -> bool:
+    """Tell whether the question's subject quotes a text its area page shows (so its prompt suffices)."""
+    if area is None or not question.subject:
+        return False
+    texts = [area.title, area.headline, *(recommendation.text for recommendation in area.active_recommendations)]
+    return any(text.strip() and text.strip() in question.subject for text in texts)

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import Question, ResponseSection, Section
@@ -38,9 +38,11 @@ def edit_refusal(user, position: Position) -> str | None:
     if position.organisation_id and position.organisation.accreditation != Accreditation.ACCREDITED:
         return _("The organisation is not accredited: its answers cannot be changed.")
     if position.status == Position.Status.READY_FOR_REVIEW:
-        return _("The position is under review: its answers cannot change until it is sent back to drafting.")
+        return _("Locked while under review: the answers cannot change until a reviewer sends the position back to "
+                 "drafting.")
     if position.status == Position.Status.SUBMITTED:
-        return _("The position has been submitted and is locked; only the secretariat can reopen it.")
+        when = formats.date_format(timezone.localtime(position.submitted_at), "DATETIME_FORMAT")
+        return _("Submitted on %(when)s and locked; only the secretariat can reopen it.") % {"when": when}
     return _("This position cannot be changed now.")
 
 

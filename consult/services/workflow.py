@@ -16,6 +16,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from surveys.services import response_missing, response_submit
 
@@ -115,11 +116,12 @@ def refuse_if_missing(position: Position) -> None:
     if not any(missing.values()):
         return
     areas = "; ".join(
-        _("area %(area)s: %(questions)s") % {"area": area, "questions": ", ".join(codes)}
+        ngettext("%(count)s in area %(area)s", "%(count)s in area %(area)s", len(codes))
+        % {"count": len(codes), "area": area}
         for area, codes in missing.items()
         if codes
     )
-    raise WorkflowError(_("Some required questions are not answered yet (%(missing)s).") % {"missing": areas})
+    raise WorkflowError(_("Some required questions are not answered yet: %(missing)s.") % {"missing": areas})
 
 
 def record_submission(position: Position, actor) -> Position:

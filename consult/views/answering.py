@@ -20,7 +20,7 @@ from surveys.forms import form_data, section_form, short_label
 from surveys.selectors import response_values, section_progress, section_questions
 from surveys.services import StaleSection
 
-from ..forms.answering import PublicationForm, RespondentForm, question_groups
+from ..forms.answering import PublicationForm, RespondentForm, field_groups
 from ..models import RIGHT_TO_LEFT, Position
 from ..permissions import can_view_position, consultations_visible_to
 from ..selectors.answering import (
@@ -30,6 +30,7 @@ from ..selectors.answering import (
     section_area,
     unaccredited_organisations_of,
 )
+from ..selectors.readiness import position_readiness
 from ..services.answering import PositionNotEditable, edit_refusal, position_publication_set, position_section_save
 from ..services.submissions import (
     SubmissionKeyReused,
@@ -130,16 +131,40 @@ def position_detail(request, position_id):
 
 
 def position_detail_page(request, position, form, status=200):
+    progress = section_progress(position.response)
     context = {
         **content_language(position),
         "position": position,
         "consultation": position.consultation,
         "deadline": position.consultation.deadline_for(position.member_state),
-        "progress": section_progress(position.response),
+        "progress": progress,
+        "required": sum(row.required for row in progress),
+        "required_answered": sum(row.required_answered for row in progress),
         "publication_form": form,
         "refusal": edit_refusal(request.user, position),
     }
     return render(request, TEMPLATES + "position_detail.html", context, status=status)
+
+
+@login_required
+def position_answers(request, position_id):
+    """Show the position's answers in words, with what is missing and links to change them."""
+    position = viewable_position(request, position_id)
+    return render(request, TEMPLATES + "position_answers.html", answers_context(request, position))
+
+
+def answers_context(request, position) -> dict:
+    """Return what the answers summary needs, for this page and the submit page."""
+    return {
+        **content_language(position),
+        "position": position,
+        "readiness": position_readiness(position, language=interface_language()),
+        "editable": edit_refusal(request.user, position) is None,
+    }
+
+
+def interface_language() -> str:
+    return get_language().split("-")[0]
 
 
 def content_language(position) -> dict:
@@ -156,7 +181,7 @@ def position_section(request, position_id, code):
     if section is None:
         raise Http404
     # Content shows in the person's language where the secretariat has translated it.
-    questions = section_questions(section, language=get_language().split("-")[0])
+    questions = section_questions(section, language=interface_language())
     page = SectionPage(request, position, section, questions, sections)
     if request.method == "POST":
         return page.save()
@@ -276,7 +301,7 @@ class SectionPage:
             "section": self.section,
             "area": area,
             "form": form,
-            "groups": question_groups(form, area),
+            "groups": field_groups(form, area),
             "version": version,
             "submission_key": submission_key_new(),
             "saved": self.saved_page(),

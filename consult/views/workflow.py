@@ -12,10 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from weasyprint import HTML
-
-from surveys.services import response_missing
 
 from ..forms.workflow import ReopenForm, SendBackForm, SubmitForm
 from ..models import Position
@@ -25,6 +22,7 @@ from ..services import workflow
 from ..services.reports.fonts import pdf_with_fonts
 from ..services.submissions import SubmissionKeyReused, posted_digest, posted_submission_key, submission_once
 from ..services.workflow import WorkflowError
+from .answering import answers_context
 
 HISTORY_PAGE_SIZE = 50
 
@@ -59,11 +57,14 @@ def run_step(request, position, service, success: str, **arguments):
 
 
 @login_required
-@require_POST
 def position_send_for_review(request, position_id):
+    """Send the position for review; an incomplete one only once the person has seen what is missing."""
     position = visible_position(request, position_id)
     allow(may_send_for_review(request.user, position))
-    return run_step(request, position, workflow.position_send_for_review, _("The position was sent for review."))
+    context = answers_context(request, position)
+    if request.method == "POST" and (context["readiness"].is_complete or "incomplete_confirmed" in request.POST):
+        return run_step(request, position, workflow.position_send_for_review, _("The position was sent for review."))
+    return render(request, "consult/workflow/send_for_review.html", context)
 
 
 @login_required
@@ -89,12 +90,8 @@ def position_submit(request, position_id):
             success = _("Submitted. Your receipt number is %(receipt)s.")
             return run_step(request, position, workflow.position_submit, success, on_behalf_confirmed=confirmed)
         return submit_once(request, position, key, on_behalf_confirmed=confirmed)
-    context = {
-        "position": position,
-        "form": form,
-        "missing": response_missing(position.response),
-        "deadline": position.consultation.deadline_for(position.member_state),
-    }
+    deadline = position.consultation.deadline_for(position.member_state)
+    context = {**answers_context(request, position), "form": form, "deadline": deadline}
     return render(request, "consult/workflow/submit.html", context)
 
 
