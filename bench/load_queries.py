@@ -6,7 +6,8 @@ same posts (area page with all its fields, version 0 and a fresh submission key,
 
     python -m bench.load_queries [--show]
 
-prints both counts (and with --show every statement) on a database `bench/run` has filled.
+prints the queries (statements that read or write data) and round trips (BEGIN, COMMIT and
+savepoints too) of each, and with --show every statement, on a database `bench/run` has filled.
 """
 
 import argparse
@@ -18,8 +19,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 
-def submission_queries(*, show: bool = False) -> tuple[int, int]:
-    """Return (statements of one area page save, statements of one submit) of a fresh draft."""
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def data_statements(statements: list[dict]) -> int:
+    """Return how many of the statements read or write data (BEGIN, COMMIT and savepoints left out)."""
+    return sum(1 for statement in statements if not statement["sql"].strip().upper().startswith(TRANSACTION_CONTROL))
+
+
+def submission_queries(*, show: bool = False) -> dict[str, int]:
+    """Return the queries and round trips (transaction control included) of one area page save and one submit."""
     from django.contrib.auth import get_user_model
 
     from .load_data import load_plan_create
@@ -38,7 +47,10 @@ def submission_queries(*, show: bool = False) -> tuple[int, int]:
             print(f"-- {name}: {len(queries)} statements")
             for query in queries:
                 print("  ", query["sql"][:300])
-    return len(page), len(submit)
+    return {
+        "page_save_queries": data_statements(page), "page_save_round_trips": len(page),
+        "submit_queries": data_statements(submit), "submit_round_trips": len(submit),
+    }
 
 
 def submission(client, plan, position_id: str, area: str) -> tuple[list, list]:
@@ -67,8 +79,8 @@ def main() -> None:
     from .load import django_ready
 
     django_ready()
-    page, submit = submission_queries(show=show)
-    print(f"page save: {page} statements, submit: {submit} statements")
+    counts = submission_queries(show=show)
+    print(", ".join(f"{name}: {count}" for name, count in counts.items()))
 
 
 if __name__ == "__main__":

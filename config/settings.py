@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "consult.audit_context.AuditAddressMiddleware",
+    "consult.request_memo.RequestMemoMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -4,26 +4,65 @@ This module sits just above the models: it reads them and nothing else of the pr
 that every layer above may ask it.
 """
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 
 from .models import (
     Audience,
     CivilSocietyOrganisation,
+    CivilSocietyRepresentative,
     Consultation,
     FocalPoint,
     MemberState,
     Position,
+    RegionalCoordinator,
     RegionalGrouping,
     Report,
 )
+from .request_memo import memoised
 
 SECRETARIAT = "Secretariat"
 Status = Position.Status
 
 
+@dataclass(frozen=True)
+class Roles:
+    """What a person is, read in one query and kept for the request: most checks need no other."""
+
+    secretariat: bool = False
+    state_roles: dict[int, str] = field(default_factory=dict)  # member state id -> focal point role
+    organisation_ids: frozenset[int] = frozenset()
+    grouping_ids: frozenset[int] = frozenset()  # the groupings the person coordinates
+
+
+def roles_of(user) -> Roles:
+    if not user.is_authenticated:
+        return Roles()
+    return memoised(("roles", user.pk), lambda: roles_read(user))
+
+
+def roles_read(user) -> Roles:
+    kind = lambda name: Value(name, output_field=CharField())  # noqa: E731
+    rows = FocalPoint.objects.filter(user=user).values_list(kind("state"), "member_state_id", "role").union(
+        CivilSocietyRepresentative.objects.filter(user=user).values_list(kind("organisation"), "organisation_id",
+                                                                         kind("")),
+        RegionalCoordinator.objects.filter(user=user).values_list(kind("grouping"), "grouping_id", kind("")),
+        user.groups.filter(name=SECRETARIAT).values_list(kind("secretariat"), "id", kind("")),
+        all=True,
+    )
+    by_kind: dict[str, dict[int, str]] = {"state": {}, "organisation": {}, "grouping": {}, "secretariat": {}}
+    for name, pk, role in rows:
+        by_kind[name][pk] = role
+    return Roles(
+        secretariat=bool(by_kind["secretariat"]), state_roles=by_kind["state"],
+        organisation_ids=frozenset(by_kind["organisation"]), grouping_ids=frozenset(by_kind["grouping"]),
+    )
+
+
 def is_secretariat(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=SECRETARIAT).exists())
+    return user.is_active and (user.is_superuser or roles_of(user).secretariat)
 
 
 # Whom a person acts for or coordinates.
@@ -78,14 +117,11 @@ def followed_states(user):
 
 def focal_point_role(user, member_state) -> str | None:
     """Return the person's role for the state (drafter, reviewer, submitter), or None."""
-    if not user.is_authenticated:
-        return None
-    focal_point = FocalPoint.objects.filter(user=user, member_state=member_state).first()
-    return focal_point.role if focal_point else None
+    return roles_of(user).state_roles.get(getattr(member_state, "pk", member_state))
 
 
 def coordinates_grouping(user, grouping) -> bool:
-    return grouping is not None and coordinated_groupings(user).filter(pk=grouping.pk).exists()
+    return grouping is not None and grouping.pk in roles_of(user).grouping_ids
 
 
 # Consultations.
@@ -104,12 +140,15 @@ def consultations_visible_to(user):
 
 def acts_for(user, position) -> bool:
     """Tell whether the person drafts or answers for the position's state or organisation."""
+    roles = roles_of(user)
     if position.member_state_id:
-        return states_of(user).filter(pk=position.member_state_id).exists()
-    return organisations_of(user).filter(pk=position.organisation_id).exists()
+        return position.member_state_id in roles.state_roles
+    return position.organisation_id in roles.organisation_ids
 
 
 def coordinates(user, position) -> bool:
+    if not roles_of(user).grouping_ids:
+        return False
     if position.member_state_id:
         return coordinated_states(user).filter(pk=position.member_state_id).exists()
     return position.organisation.country.code in coordinated_countries(user)

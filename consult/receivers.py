@@ -2,6 +2,8 @@
 
 import logging
 
+from surveys.models import Response
+
 from .i18n import name_sort_key
 from .models import Position
 from .services.aggregation import aggregates_refresh_enqueue
@@ -12,8 +14,11 @@ logger = logging.getLogger(__name__)
 
 def response_submitted_refresh(sender, response, **kwargs) -> None:
     """Have the figures of the consultation the response answers recounted after the submission commits."""
-    consultation_ids = Position.objects.filter(response_id=response.pk).values_list("consultation_id", flat=True)
-    consultation_id = consultation_ids.first()
+    if Response.position.related.is_cached(response):  # Submitted through its position: no need to ask.
+        consultation_id = getattr(response.position, "consultation_id", None)
+    else:
+        consultation_ids = Position.objects.filter(response_id=response.pk).values_list("consultation_id", flat=True)
+        consultation_id = consultation_ids.first()
     if consultation_id is not None:
         aggregates_refresh_enqueue(consultation_id)
 

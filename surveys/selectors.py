@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 
-from .models import Answer, Choice, Question, QuestionTranslation, Response, ResponseSection, Section, Survey
+from .models import Answer, Choice, Question, Response, ResponseSection, Section, Survey
 
 Type = Question.Type
 CHOICE_TYPES = {Type.SCALE, Type.SINGLE_CHOICE, Type.YES_NO}
@@ -50,22 +50,28 @@ def section_questions(section: Section, language: str | None = None) -> list[Que
     """
     # Ordered within their question only: Choice's default ordering joins and sorts the questions too.
     choices = Prefetch("choices", queryset=Choice.objects.order_by("order"))
-    questions = section.questions.filter(is_current=True).prefetch_related(choices)
-    questions = list(questions.order_by("order", "code"))
-    if language and language != section.survey.language:
-        questions_translate(questions, language)
+    questions = section.questions.filter(is_current=True).prefetch_related(choices).order_by("order", "code")
+    translating = bool(language) and language != section.survey.language
+    if translating:
+        # Joined to the questions (one translation per language at most): no query of its own.
+        in_language = FilteredRelation("translations", condition=Q(translations__language=language))
+        questions = questions.annotate(in_language=in_language).annotate(
+            translated_text=F("in_language__text"), translated_help=F("in_language__help_text"),
+            translated_labels=F("in_language__choice_labels"),
+        )
+    questions = list(questions)
+    for question in questions if translating else ():
+        question_translate(question)
     return questions
 
 
-def questions_translate(questions: list[Question], language: str) -> None:
-    translations = QuestionTranslation.objects.filter(question__in=questions, language=language)
-    by_question = {translation.question_id: translation for translation in translations}
-    for question in questions:
-        translation = by_question.get(question.pk)
-        if translation:
-            question.text, question.help_text = translation.text, translation.help_text or question.help_text
-            for choice in question.choices.all():
-                choice.label = translation.choice_labels.get(choice.value, choice.label)
+def question_translate(question: Question) -> None:
+    """Put the question's translation, as annotated by section_questions, in place of its text and labels."""
+    if question.translated_text is None:
+        return
+    question.text, question.help_text = question.translated_text, question.translated_help or question.help_text
+    for choice in question.choices.all():
+        choice.label = question.translated_labels.get(choice.value, choice.label)
 
 
 def response_values(response: Response, questions: list[Question]) -> dict[str, object]:

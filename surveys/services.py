@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import Answer, Question, Response, ResponseSection, Section
@@ -254,13 +254,16 @@ def response_submit(*, response: Response) -> Response:
     double click submits nothing twice; one changed since (where amending is allowed) is
     submitted again.
     """
-    with transaction.atomic():
-        response.refresh_from_db(from_queryset=Response.objects.select_for_update())
-        if response.status == Response.Status.SUBMITTED and not response.saved_since_submission():
-            return response
-        response.status = Response.Status.SUBMITTED
-        response.submitted_at = timezone.now()
-        response.save(update_fields=["status", "submitted_at", "updated_at"])
-        response_submitted.send(sender=Response, response=response)
+    now = timezone.now()
+    saved_since = ResponseSection.objects.filter(response=OuterRef("pk"), saved_at__gt=OuterRef("submitted_at"))
+    to_submit = Q(status=Response.Status.DRAFT) | Q(submitted_at__isnull=True) | Q(Exists(saved_since))
+    # One statement, checked and written under the row's lock: a second submission at the same
+    # moment waits for the first, then finds nothing to do.
+    with transaction.atomic(savepoint=False):
+        submitted = Response.objects.filter(to_submit, pk=response.pk).update(
+            status=Response.Status.SUBMITTED, submitted_at=now, updated_at=now
+        )
+        if submitted:
+            response.status, response.submitted_at, response.updated_at = Response.Status.SUBMITTED, now, now
+            response_submitted.send(sender=Response, response=response)
     return response
-

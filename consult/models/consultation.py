@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
 from django.utils import timezone
 
+from ..request_memo import memoised
 from .languages import Language
 
 
@@ -57,6 +58,11 @@ class Consultation(models.Model):
 
     def deadline_for(self, member_state=None):
         """Return when the consultation closes for the state (or for everyone): the latest extension wins."""
+        state_id = getattr(member_state, "pk", member_state)
+        key = ("deadline", self.pk, self.closes_at, state_id)
+        return memoised(key, lambda: self.deadline_read(member_state))
+
+    def deadline_read(self, member_state=None):
         scope = Q(member_state__isnull=True)
         if member_state is not None:
             scope |= Q(member_state=member_state)

@@ -40,34 +40,46 @@ def outbox_add(task_name: str, args: list | tuple = (), dedupe_key: str | None =
     Return whether this transaction wrote it: with a dedupe key, False means a row with the
     key was waiting already and will do the work.
     """
-    row = OutboxTask(task_name=task_name, args=list(args), dedupe_key=dedupe_key)
-    with transaction.atomic():
-        # INSERT ... ON CONFLICT DO NOTHING: of concurrent transactions, one inserts the key
-        # and the others wait for it to commit, then insert nothing.
-        OutboxTask.objects.bulk_create([row], ignore_conflicts=True)
-        inserted = OutboxTask.objects.filter(pk=row.pk).exists()
-        if not inserted and not waiting_row_held(dedupe_key):
-            # The task claimed the waiting row between the two statements: there is none now.
-            OutboxTask.objects.bulk_create([row], ignore_conflicts=True)
-            inserted = OutboxTask.objects.filter(pk=row.pk).exists()
+    row = OutboxTask(task_name=task_name, args=list(args), dedupe_key=dedupe_key, created_at=timezone.now())
+    with transaction.atomic(savepoint=False):
+        inserted, held = row_insert(row)
+        if not inserted and not held:
+            # The task claimed the waiting row meanwhile, or it was committed while this waited: again.
+            inserted, held = row_insert(row)
     if inserted:
         # robust: the change is committed by then; whatever goes wrong is logged and the relay retries.
         transaction.on_commit(partial(outbox_publish, row.pk, countdown=countdown), robust=True)
     return inserted
 
 
-def waiting_row_held(dedupe_key: str) -> bool:
-    """Lock the waiting row with the key against its claim until this transaction ends.
+# Of concurrent transactions, one inserts the key and the others wait for it to commit, then
+# insert nothing and lock the waiting row against its claim (see `row_insert`).
+INSERT_SQL = """
+WITH inserted AS (
+    INSERT INTO {table} (id, task_name, args, dedupe_key, created_at, attempts, last_error)
+    VALUES (%s, %s, %s, %s, %s, 0, '') ON CONFLICT DO NOTHING RETURNING id
+),
+held AS (SELECT 1 FROM {table} WHERE dedupe_key = %s FOR KEY SHARE)
+SELECT EXISTS (SELECT 1 FROM inserted), EXISTS (SELECT 1 FROM held)
+"""
+INSERT_FIELDS = [OutboxTask._meta.get_field(name) for name in ("id", "task_name", "args", "dedupe_key", "created_at")]
 
-    The task deletes (claims) its row, then counts what is committed. A transaction that
-    relies on the row must therefore commit before the claim: the KEY SHARE lock makes the
+
+def row_insert(row: OutboxTask) -> tuple[bool, bool]:
+    """Insert the row unless one with its key waits; return (inserted, a waiting row is held until commit).
+
+    The task deletes (claims) its row, then counts what is committed. A transaction that relies
+    on the waiting row must therefore commit before the claim: the KEY SHARE lock makes the
     claim wait for it, and does not make concurrent transactions wait for each other.
     """
-    if connection.vendor != "postgresql":
-        return OutboxTask.objects.filter(dedupe_key=dedupe_key).exists()  # SQLite: one writer at a time.
+    if connection.vendor != "postgresql":  # SQLite: one writer at a time.
+        OutboxTask.objects.bulk_create([row], ignore_conflicts=True)
+        inserted = OutboxTask.objects.filter(pk=row.pk).exists()
+        return inserted, not inserted and OutboxTask.objects.filter(dedupe_key=row.dedupe_key).exists()
+    values = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in INSERT_FIELDS]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {OutboxTask._meta.db_table} WHERE dedupe_key = %s FOR KEY SHARE", [dedupe_key])
-        return cursor.fetchone() is not None
+        cursor.execute(INSERT_SQL.format(table=OutboxTask._meta.db_table), [*values, row.dedupe_key])
+        return cursor.fetchone()
 
 
 def outbox_publish(row_id, *, countdown: int = 0) -> bool:
