@@ -21,7 +21,7 @@ class TokenScope(BasePermission):
 
 
 class SignedIn(BasePermission):
-    message = _("Sign in with a personal API token: Authorization: Bearer <token>.")
+    message = _("Sign in with a personal API token, sent in the header Authorization: Bearer followed by the token.")
 
     def has_permission(self, request, view):
         return request.user.is_authenticated
