@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 
-from .models import Answer, Choice, Question, Response, ResponseSection, Section, Survey
+from .models import Answer, Choice, Question, QuestionTranslation, Response, ResponseSection, Section, Survey
 
 Type = Question.Type
 CHOICE_TYPES = {Type.SCALE, Type.SINGLE_CHOICE, Type.YES_NO}
@@ -63,6 +63,18 @@ def section_questions(section: Section, language: str | None = None) -> list[Que
     for question in questions if translating else ():
         question_translate(question)
     return questions
+
+
+def questions_translate(questions: list[Question], language: str) -> None:
+    """Put each question's translation in the language, if any, in place of its text and labels (one query)."""
+    translations = QuestionTranslation.objects.filter(question__in=questions, language=language)
+    by_question = {translation.question_id: translation for translation in translations}
+    for question in questions:
+        translation = by_question.get(question.pk)
+        question.translated_text = translation.text if translation else None
+        question.translated_help = translation.help_text if translation else None
+        question.translated_labels = translation.choice_labels if translation else None
+        question_translate(question)
 
 
 def question_translate(question: Question) -> None:
