@@ -205,13 +205,20 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Failed logins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for one username
-# from one address, that pair is locked out for AXES_COOLOFF_TIME hours.
+# from one address, that pair is locked out for AXES_COOLOFF_TIME hours; and per address, below.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# One address failing on many usernames (password spraying) is paused after this many failures,
+# until none is newer than the cool-off; much higher than the per-username limit, so that an office
+# behind one address is not paused by a few typos (consult/backends.py).
+AXES_HANDLER = "consult.backends.LoginThrottle"
+AXES_USERNAME_CALLABLE = "consult.backends.login_username"
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_ADDRESS_COOLOFF_MINUTES = int(os.environ.get("LOGIN_ADDRESS_COOLOFF_MINUTES", "15"))
 # Behind N trusted reverse proxies, the client is the Nth address from the end of
 # X-Forwarded-For; with none (the default) only REMOTE_ADDR is believed. The same address
 # is used for the rate limits of public forms (consult.views.access.client_ip). Not

@@ -19,7 +19,7 @@ LAYERS = {
     "selectors": 2,
     "services": 3,
     "forms": 4, "tasks": 4, "receivers": 4,
-    "views": 5, "api": 5, "templatetags": 5, "admin": 5, "urls": 5, "management": 5, "middleware": 5, "apps": 5,
+    "views": 5, "api": 5, "templatetags": 5, "admin": 5, "urls": 5, "management": 5, "middleware": 5, "apps": 5, "backends": 5,
 }
 
 

@@ -186,6 +186,56 @@ def test_a_forged_x_forwarded_for_does_not_escape_the_log_in_lockout(client, set
     assert response.status_code == 429
 
 
+def test_an_over_long_username_is_an_ordinary_failed_log_in(client, settings):
+    """django-axes keeps usernames in 255 characters: 300 gave a 500 (DataError on PostgreSQL)."""
+    make_user("amina")
+    for letter, length in zip("uvwx", [151, 256, 300, 5000]):
+        response = log_in(client, letter * length, "wrong", "198.51.100.63")
+        assert response.status_code == 200, length
+        assert "Please enter a correct username and password" in response.content.decode()
+    admin = client.post(reverse("admin:login"), {"username": "u" * 300, "password": "wrong"}, REMOTE_ADDR="198.51.100.63")
+    assert admin.status_code == 200
+    assert log_in(client, "amina", "correct horse battery staple", "198.51.100.63").status_code == 302
+
+
+def test_password_spraying_from_one_address_is_stopped_across_usernames(client, settings):
+    """100 failures across 25 usernames, 4 each (under the per-username limit): the address is paused."""
+    settings.AXES_FAILURE_LIMIT = 5
+    make_user("amina")
+    usernames = ["amina"] + [f"officer{number}" for number in range(24)]
+    statuses = [log_in(client, username, f"guess {round}", "198.51.100.64").status_code
+                for round in range(4) for username in usernames]
+
+    assert statuses[: settings.LOGIN_FAILURES_PER_ADDRESS - 1] == [200] * (settings.LOGIN_FAILURES_PER_ADDRESS - 1)
+    assert set(statuses[settings.LOGIN_FAILURES_PER_ADDRESS:]) == {429}
+    refused = log_in(client, "amina", "correct horse battery staple", "198.51.100.64")
+    assert refused.status_code == 429
+    assert "from your network address" in refused.content.decode()
+    assert log_in(client, "amina", "correct horse battery staple", "198.51.100.65").status_code == 302
+
+
+def test_an_office_behind_one_address_is_not_paused_by_a_few_mistakes(client, settings):
+    people = [make_user(f"colleague{number}") for number in range(10)]
+    for person in people:
+        for _mistake in range(2):
+            assert log_in(client, person.username, "typo", "198.51.100.66").status_code == 200
+
+    assert log_in(client, "colleague0", "correct horse battery staple", "198.51.100.66").status_code == 302
+
+
+def test_the_address_pause_ends_after_its_cool_off(client, settings):
+    from axes.models import AccessAttempt
+
+    make_user("amina")
+    for number in range(settings.LOGIN_FAILURES_PER_ADDRESS):
+        log_in(client, f"sprayed{number}", "guess", "198.51.100.67")
+    assert log_in(client, "amina", "correct horse battery staple", "198.51.100.67").status_code == 429
+
+    past = timezone.now() - timedelta(minutes=settings.LOGIN_ADDRESS_COOLOFF_MINUTES, seconds=1)
+    AccessAttempt.objects.filter(ip_address="198.51.100.67").update(attempt_time=past)
+    assert log_in(client, "amina", "correct horse battery staple", "198.51.100.67").status_code == 302
+
+
 # Redis down
 
 CLOSED_PORT = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
