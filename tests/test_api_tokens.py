@@ -118,3 +118,12 @@ def test_the_account_menu_links_the_tokens_page(client, outsider):
     client.force_login(outsider)
     page = client.get(reverse("consult:my-consultations")).content.decode()
     assert reverse("consult:api-tokens") in page
+
+
+def test_a_token_s_name_is_shown_as_text(client, focal_point_france):
+    create_on_the_page(client, focal_point_france, name='<img src=x onerror="alert(1)">')
+
+    page = client.get(reverse("consult:api-tokens")).content.decode()
+
+    assert '<img src=x onerror="alert(1)">' not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
