@@ -106,7 +106,7 @@ def main(argv=None) -> int:
 def run(figures: Figures, options) -> int:
     from django.contrib.auth import get_user_model
 
-    from . import data, database
+    from . import data, database, imports
 
     started = time.perf_counter()
     consultation = data.consultation_setup()
@@ -129,6 +129,7 @@ def run(figures: Figures, options) -> int:
             database.measure_reports(sized, consultation, workers=2)
         database.measure_pages(sized, consultation, user)
         database.measure_exports(sized, consultation)
+        imports.measure_import(sized, consultation)
         failures += load_measure(sized, size, options)
     return failures
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from consult.models import AuditEvent, CivilSocietyOrganisation, Consultation, Position, PositionEvent
 from consult.services.exports import RESPONDENT_COLUMNS, responses_export_csv
-from consult.services.imports.responses import ResponseImportError, responses_import_apply, responses_import_plan
+from consult.services.imports.responses import ResponseImportError, responses_import
 from consult.services.positions import position_for
 from surveys.models import Answer, Question, Response
 
@@ -52,8 +52,7 @@ def exported(consultation, format="csv", tmp_path=None, **options) -> bytes:
 
 
 def imported(consultation, content, filename="responses.csv", **options):
-    plan = responses_import_plan(consultation=consultation, filename=filename, content=content, **options)
-    return responses_import_apply(plan=plan)
+    return responses_import(consultation=consultation, filename=filename, content=content, **options)
 
 
 def fresh_copy_of(consultation, tmp_path):
@@ -87,7 +86,7 @@ def test_csv_round_trip_into_a_fresh_consultation_exports_the_same_bytes(answere
 
     plan = imported(fresh, before)
 
-    assert len(plan.created) == 4 and exported(fresh) == before
+    assert plan.created == 4 and exported(fresh) == before
 
 
 def test_xlsx_round_trip_into_a_fresh_consultation_exports_the_same_rows(answered, tmp_path):
@@ -114,7 +113,7 @@ def test_importing_the_same_file_twice_changes_nothing(answered, tmp_path):
 
     plan = imported(fresh, content)
 
-    assert (len(plan.created), len(plan.updated), len(plan.unchanged)) == (0, 0, 4)
+    assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 4)
     assert (Position.objects.count(), Answer.objects.count(), PositionEvent.objects.count(),
             AuditEvent.objects.count(), CivilSocietyOrganisation.objects.count()) == counts
     assert set(Answer.objects.values_list("pk", flat=True)) == answer_ids
@@ -123,7 +122,7 @@ def test_importing_the_same_file_twice_changes_nothing(answered, tmp_path):
 def test_reimporting_a_consultations_own_export_changes_nothing(answered):
     plan = imported(answered, exported(answered))
 
-    assert len(plan.unchanged) == 4 and plan.changes == 0
+    assert plan.unchanged == 4 and plan.changes == 0
 
 
 def test_states_match_by_iso_code_and_organisations_by_name_unknown_ones_pending(consultation):
@@ -145,7 +144,7 @@ def test_states_match_by_iso_code_and_organisations_by_name_unknown_ones_pending
     new = CivilSocietyOrganisation.objects.get(name="Nouvelle Association")
     assert (new.accreditation, new.country.code) == ("pending", "SN")
     assert Position.objects.get(organisation=new).publication == "confidential"
-    assert plan.new_organisations == [("Nouvelle Association", "SN")]
+    assert plan.new_organisations == {("Nouvelle Association", "SN")}
     assert mexico.events.filter(action="imported", comment="responses.csv, line 2").exists()
     event = AuditEvent.objects.get(action="responses_imported")
     assert event.details["created"] == 3 and event.details["filename"] == "responses.csv"
@@ -222,7 +221,7 @@ def test_a_corrected_file_updates_what_an_earlier_import_wrote(consultation, fra
 
     plan = imported(consultation, csv_bytes([header, ["France", "FRA", "", "", "member_state", "", "", "", "support", ""]]))
 
-    assert len(plan.updated) == 1
+    assert plan.updated == 1
     position = Position.objects.get()
     assert position.receipt_number == receipt
     assert list(position.response.answers.values_list("question__code", flat=True)) == ["1-overall"]
@@ -236,6 +235,8 @@ def test_a_receipt_number_held_elsewhere_is_replaced_with_a_notice(answered, tmp
 
     assert any("HLD-FRA-1 belongs to another response" in notice for notice in plan.notices)
     assert Position.objects.get(consultation=other, member_state__iso3="FRA").receipt_number != "HLD-FRA-1"
+    again = imported(other, content)
+    assert (again.unchanged, again.changes, again.notices) == (4, 0, [])
 
 
 def fresh_copy_of_keeping(consultation, tmp_path):
@@ -253,7 +254,7 @@ def test_the_audience_option_imports_only_that_audiences_lines(answered, tmp_pat
 
     plan = imported(fresh, content, audience="civil_society")
 
-    assert (len(plan.created), plan.skipped) == (2, 2)
+    assert (plan.created, plan.skipped) == (2, 2)
     assert set(Position.objects.values_list("audience", flat=True)) == {"civil_society"}
 
 
@@ -343,3 +344,21 @@ def test_page_is_for_the_secretariat_only(client, focal_point_france, consultati
     client.force_login(focal_point_france)
 
     assert upload(client, consultation, b"x").status_code == 403
+
+
+def test_a_file_is_read_in_chunks_and_a_late_wrong_line_undoes_the_earlier_chunks(answered, tmp_path, monkeypatch):
+    from consult.services.imports import responses
+
+    monkeypatch.setattr(responses, "CHUNK", 2)
+    content = exported(answered)
+    fresh = fresh_copy_of(answered, tmp_path)
+    rows = rows_of(content)
+    bad = [*rows, [rows[1][0], *rows[1][1:]]]  # France again, in the third chunk
+    organisations = CivilSocietyOrganisation.objects.count()
+
+    with pytest.raises(ResponseImportError) as refused:
+        imported(fresh, csv_bytes(bad))
+
+    assert refused.value.errors == ["Line 6: France already answers on line 2."]
+    assert not Position.objects.exists() and CivilSocietyOrganisation.objects.count() == organisations
+    assert imported(fresh, content).created == 4 and exported(fresh) == content

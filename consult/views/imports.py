@@ -14,8 +14,6 @@ from ..services.imports.responses import (
 )
 from .access import secretariat_required
 
-LINES_SHOWN = 200
-
 
 @secretariat_required
 def response_import_start(request, slug):
@@ -36,7 +34,7 @@ def response_import_preview(request, slug, import_id):
     upload = get_object_or_404(ResponseImport.objects.select_related("consultation"), id=import_id, consultation__slug=slug)
     if request.method == "POST":
         return response_import_finish(request, upload)
-    context = {"consultation": upload.consultation, "upload": upload, "lines_shown": LINES_SHOWN}
+    context = {"consultation": upload.consultation, "upload": upload}
     try:
         context["plan"] = response_import_plan(upload)
     except ResponseImportError as error:

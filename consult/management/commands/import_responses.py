@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from consult.models import Audience, Consultation
-from consult.services.imports.responses import ResponseImportError, responses_import_apply, responses_import_plan
+from consult.services.imports.responses import ResponseImportError, responses_import, responses_import_plan
 
 
 class Command(BaseCommand):
@@ -25,14 +25,11 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no file '{file}'")
+        action = responses_import_plan if dry_run else responses_import
         try:
-            plan = responses_import_plan(
-                consultation=consultation, filename=path.name, content=path.read_bytes(), audience=audience
-            )
+            plan = action(consultation=consultation, filename=path.name, content=path.read_bytes(), audience=audience)
         except ResponseImportError as error:
             raise CommandError("nothing imported:\n" + "\n".join(error.errors)) from None
         for notice in plan.notices:
             self.stderr.write(notice)
-        if not dry_run:
-            responses_import_apply(plan=plan)
         self.stdout.write(("Would import: " if dry_run else "Imported: ") + plan.summary())

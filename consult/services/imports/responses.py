@@ -1,47 +1,40 @@
-"""Importing responses from a table in the layout `export_responses` writes.
+"""Importing responses from a table: the layout `export_responses` writes, or a KoboToolbox/ODK export.
 
-Use: responses received by e-mail or on paper, or collected elsewhere. The whole file is read
-and checked first: any wrong line stops the import, every wrong line is listed with its number
-and nothing is written. Then the plan is compared with the database: a respondent whose
-position holds the same answers is left as it is (importing a file twice changes nothing), one
-imported earlier from a file is updated, and a position made on the site is never overwritten.
-The writes are set-based: a few statements for the whole file, whatever its size.
+Use: responses received by e-mail or on paper, or collected elsewhere. The file is read a
+chunk of lines at a time, each chunk checked and compared with the database: a respondent
+whose position holds the same answers is left as it is (importing a file twice changes
+nothing), one imported earlier from a file is updated, and a position made on the site is
+never overwritten. Any wrong line stops the import: every wrong line is listed with its number
+and nothing is written (the writes of earlier chunks are in the same transaction). Writes are
+set-based, a few statements per chunk, and memory holds one chunk, whatever the file's size.
 """
 
 import hashlib
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import batched
 
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries as all_countries
 
-from surveys.models import Answer, Choice, Question, Response
+from surveys.models import Answer, Response
 
-from ...models import (
-    Audience,
-    AuditEvent,
-    CivilSocietyOrganisation,
-    Consultation,
-    MemberState,
-    Position,
-    PositionEvent,
-    Publication,
-    ResponseImport,
-)
+from ...models import AuditEvent, CivilSocietyOrganisation, Consultation, Position, PositionEvent, ResponseImport
 from ..aggregation import aggregates_refresh_enqueue
 from ..audit import audit_record
 from ..demo_responses import answers_write
-from ..exports import RESPONDENT_COLUMNS
 from ..workflow import consultation_prefix, random_part
-from .tables import Table, TableError, table_read
-from .values import AnswerRow, CellError, cell_answers, cell_text, cell_time
+from .lines import ImportLine, LineReader
+from .tables import TableError, table_read
+from .values import AnswerRow, CellError
 
+CHUNK = 1000
 # A file with more wrong lines than this is wrong as a whole: the first ones say what to fix.
 ERRORS_LISTED = 200
+# Lines listed in a preview; the counts cover them all.
+LINES_SHOWN = 200
 Status = Position.Status
 
 
@@ -53,64 +46,44 @@ class ResponseImportError(ValueError):
         self.errors = errors
 
 
-@dataclass
-class ImportLine:
-    """One respondent's row, checked: who answers, how it may be published, and the answer rows."""
+@dataclass(frozen=True)
+class LineOutcome:
+    """What happens to one line, as a preview lists it."""
 
     line: int
-    audience: str
-    member_state: MemberState | None
-    organisation_name: str
+    respondent: str
     country: str
-    publication: str
-    submitted_at: datetime | None
-    receipt_number: str
-    answers: frozenset[AnswerRow]
-    organisation: CivilSocietyOrganisation | None = None
-    position: Position | None = None
-
-    @property
-    def respondent_key(self) -> tuple:
-        if self.member_state:
-            return ("state", self.member_state.pk)
-        return ("organisation", self.organisation_name.casefold(), self.country)
-
-    @property
-    def respondent_name(self) -> str:
-        return self.member_state.name if self.member_state else self.organisation_name
+    answers: int
+    outcome: str  # "created", "updated" or "unchanged"
 
 
 @dataclass
 class ImportPlan:
-    """What importing the file would do; `summary()` says it in one sentence."""
+    """What importing the file does (or would do); `summary()` says it in one sentence."""
 
     consultation: Consultation
     filename: str
     sha256: str
-    lines: list[ImportLine] = field(default_factory=list)
-    created: list[ImportLine] = field(default_factory=list)
-    updated: list[ImportLine] = field(default_factory=list)
-    unchanged: list[ImportLine] = field(default_factory=list)
-    new_organisations: list[tuple[str, str]] = field(default_factory=list)  # (name, country)
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
     skipped: int = 0
+    new_organisations: set = field(default_factory=set)  # (name, country)
     notices: list[str] = field(default_factory=list)
+    shown: list[LineOutcome] = field(default_factory=list)
+    # Across chunks: the first line of each respondent, receipt number and submission id.
+    seen: dict = field(default_factory=dict)
 
     @property
     def changes(self) -> int:
-        return len(self.created) + len(self.updated)
+        return self.created + self.updated
 
     def counts(self) -> dict:
         return {
-            "lines": len(self.lines), "created": len(self.created), "updated": len(self.updated),
-            "unchanged": len(self.unchanged), "new_organisations": len(self.new_organisations),
-            "skipped": self.skipped,
+            "lines": self.lines, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "new_organisations": len(self.new_organisations), "skipped": self.skipped,
         }
-
-    def outcomes(self) -> list[tuple[ImportLine, str]]:
-        """Return each line with what happens to it ("created", "updated", "unchanged"), in file order."""
-        outcomes = [(item, "created") for item in self.created] + [(item, "updated") for item in self.updated]
-        outcomes += [(item, "unchanged") for item in self.unchanged]
-        return sorted(outcomes, key=lambda outcome: outcome[0].line)
 
     def summary(self) -> str:
         return _(
@@ -122,7 +95,26 @@ class ImportPlan:
 def responses_import_plan(
     *, consultation: Consultation, filename: str, content: bytes, audience: str | None = None
 ) -> ImportPlan:
-    """Read and check the file, and compare it with the database; raise ResponseImportError listing every problem."""
+    """Read and check the file and say what importing it would change; raise ResponseImportError listing every problem."""
+    return lines_process(consultation, filename, content, audience, actor=None, write=False)
+
+
+def responses_import(
+    *, consultation: Consultation, filename: str, content: bytes, audience: str | None = None, actor=None
+) -> ImportPlan:
+    """Import the file in one transaction, or nothing: raise ResponseImportError listing every problem."""
+    with transaction.atomic():
+        plan = lines_process(consultation, filename, content, audience, actor=actor, write=True)
+        if plan.changes:
+            audit_record(
+                action=AuditEvent.Action.RESPONSES_IMPORTED, actor=actor, consultation=consultation,
+                details={"filename": filename, "sha256": plan.sha256, **plan.counts()},
+            )
+            aggregates_refresh_enqueue(consultation.pk)
+    return plan
+
+
+def lines_process(consultation, filename, content, audience, *, actor, write: bool) -> ImportPlan:
     try:
         table = table_read(filename, content)
     except TableError as error:
@@ -130,19 +122,34 @@ def responses_import_plan(
     plan = ImportPlan(consultation, filename, hashlib.sha256(content).hexdigest())
     reader = LineReader(consultation, table.header)
     errors = reader.header_errors()
-    if not errors:
-        errors = lines_read(plan, reader, table, audience)
+    if errors:
+        raise ResponseImportError(errors)
+    try:
+        chunks_process(plan, reader, table, audience, errors, actor=actor, write=write)
+    except TableError as error:  # A line further down that cannot be read at all.
+        errors.append(str(error))
     if not errors and not plan.lines:
         errors = [_("The file holds no responses.")]
     if errors:
         raise ResponseImportError(errors_listed(errors))
-    plan_compare(plan)
+    plan.notices = errors_listed(plan.notices)
     return plan
 
 
-def lines_read(plan: ImportPlan, reader: "LineReader", table: Table, audience: str | None) -> list[str]:
-    errors, seen = [], {}
-    for line, cells in table.rows:
+def chunks_process(plan: ImportPlan, reader, table, audience, errors: list, *, actor, write: bool) -> None:
+    now = timezone.now()
+    for rows in batched(table.rows, CHUNK):
+        items = lines_read(plan, reader, rows, audience, errors)
+        if not errors:
+            chunk_compare(plan, items, errors)
+        if not errors and write:
+            chunk_write(plan, items, actor, now)
+
+
+def lines_read(plan: ImportPlan, reader, rows, audience: str | None, errors: list) -> list[ImportLine]:
+    """Return the chunk's checked lines of the audience; add each wrong line's problems to `errors`."""
+    items = []
+    for line, cells in rows:
         try:
             item = reader.line(line, cells)
         except CellError as error:
@@ -151,181 +158,100 @@ def lines_read(plan: ImportPlan, reader: "LineReader", table: Table, audience: s
         if audience and item.audience != audience:
             plan.skipped += 1
             continue
-        if item.respondent_key in seen:
-            errors.append(
-                _("Line %(line)d: %(name)s already answers on line %(first)d.")
-                % {"line": line, "name": item.respondent_name, "first": seen[item.respondent_key]}
-            )
-        seen.setdefault(item.respondent_key, line)
-        plan.lines.append(item)
-    return errors
+        problem = repeated(plan.seen, item)
+        if problem:
+            errors.append(problem)
+        plan.lines += 1
+        items.append(item)
+    return items
+
+
+def repeated(seen: dict, item: ImportLine) -> str | None:
+    """Return why the line repeats an earlier one (same respondent, receipt or submission), or None."""
+    checks = [(item.respondent_key, _("%(name)s already answers on line %(first)d."), item.respondent_name)]
+    if item.receipt_number:
+        checks.append((("receipt", item.receipt_number), _("the receipt number %(name)s is also on line %(first)d."),
+                       item.receipt_number))
+    if item.instance_id:
+        checks.append((("instance", item.instance_id), _("the submission %(name)s is also on line %(first)d."),
+                       item.instance_id))
+    for key, message, name in checks:
+        if key in seen:
+            problem = message % {"name": name, "first": seen[key]}
+            return _("Line %(line)d: %(problems)s") % {"line": item.line, "problems": problem}
+    seen.update({key: item.line for key, _message, _name in checks})
+    return None
 
 
 def errors_listed(errors: list[str]) -> list[str]:
     if len(errors) <= ERRORS_LISTED:
         return errors
-    more = _("… and %(count)d more lines with problems.") % {"count": len(errors) - ERRORS_LISTED}
+    more = _("… and %(count)d more lines.") % {"count": len(errors) - ERRORS_LISTED}
     return [*errors[:ERRORS_LISTED], more]
 
 
-class LineReader:
-    """Reads the rows of one file against the consultation's current questions."""
-
-    def __init__(self, consultation: Consultation, header: list[str]):
-        self.consultation = consultation
-        self.header = header
-        self.codes = header[len(RESPONDENT_COLUMNS):]
-        self.questions = current_questions(consultation)
-        self.states = {state.iso3: state for state in MemberState.objects.all()}
-
-    def header_errors(self) -> list[str]:
-        fixed = self.header[: len(RESPONDENT_COLUMNS)]
-        if fixed != RESPONDENT_COLUMNS:
-            return [_("Line 1: the file must start with the columns %(columns)s, as export_responses writes them.")
-                    % {"columns": ", ".join(RESPONDENT_COLUMNS)}]
-        known = {code for by_code in self.questions.values() for code in by_code}
-        errors = [
-            _("Line 1: “%(code)s” is not a question of this consultation.") % {"code": code[:80]}
-            for code in self.codes if code not in known
-        ]
-        errors += [
-            _("Line 1: the column “%(code)s” appears twice.") % {"code": code}
-            for code in sorted({code for code in self.codes if self.codes.count(code) > 1})
-        ]
-        return errors
-
-    def line(self, line: int, cells: list) -> ImportLine:
-        """Return the checked line; raise CellError naming every problem of the line."""
-        cells = list(cells) + [None] * (len(self.header) - len(cells))
-        fixed = dict(zip(RESPONDENT_COLUMNS, cells))
-        problems = []
-        respondent = self.respondent(fixed, problems)
-        answers = self.answers(respondent["audience"], cells[len(RESPONDENT_COLUMNS):], problems)
-        publication = self.publication(respondent["audience"], cell_text(fixed["publication"]).strip(), problems)
-        submitted_at = attempt(problems, cell_time, fixed["submitted_at"])
-        if len(cells) > len(self.header) and any(cell_text(cell).strip() for cell in cells[len(self.header):]):
-            problems.append(_("it has more values than the header has columns."))
-        if problems:
-            raise CellError(" ".join(problems))
-        receipt = cell_text(fixed["receipt_number"]).strip()
-        return ImportLine(line=line, publication=publication, submitted_at=submitted_at, receipt_number=receipt,
-                          answers=frozenset(answers), **respondent)
-
-    def respondent(self, fixed: dict, problems: list) -> dict:
-        audience = cell_text(fixed["audience"]).strip()
-        country = cell_text(fixed["country"]).strip().upper()
-        name = " ".join(cell_text(fixed["respondent"]).split())
-        found = {"audience": audience, "member_state": None, "organisation_name": name, "country": country}
-        if audience == Audience.MEMBER_STATE:
-            found["member_state"] = self.states.get(all_countries.alpha3(country) or country)
-            if found["member_state"] is None:
-                problems.append(_("“%(code)s” is not the ISO code of a member state.") % {"code": country[:10]})
-        elif audience == Audience.CIVIL_SOCIETY:
-            found["country"] = all_countries.alpha2(country)
-            if not name:
-                problems.append(_("the organisation's name is missing."))
-            elif len(name) > CivilSocietyOrganisation._meta.get_field("name").max_length:
-                problems.append(_("the organisation's name is too long."))
-            if not found["country"]:
-                problems.append(_("“%(code)s” is not an ISO country code.") % {"code": country[:10]})
-        else:
-            problems.append(_("the audience must be member_state or civil_society, not “%(value)s”.")
-                            % {"value": audience[:40]})
-        return found
-
-    def publication(self, audience: str, value: str, problems: list) -> str:
-        if not value:
-            return self.consultation.member_state_publication if audience == Audience.MEMBER_STATE else Publication.CONFIDENTIAL
-        if value not in Publication.values:
-            problems.append(_("the publication must be one of %(choices)s, not “%(value)s”.")
-                            % {"choices": ", ".join(Publication.values), "value": value[:40]})
-        return value
-
-    def answers(self, audience: str, cells: list, problems: list) -> list[AnswerRow]:
-        questions = self.questions.get(audience, {})
-        rows = []
-        for code, cell in zip(self.codes, cells):
-            if code not in questions:
-                if cell_text(cell).strip() and audience in self.questions:
-                    problems.append(_("%(code)s is not a question for %(audience)s.")
-                                    % {"code": code, "audience": Audience(audience).label})
-                continue
-            question, choices = questions[code]
-            rows += attempt(problems, cell_answers, question, choices, cell) or []
-        return rows
-
-
-def attempt(problems: list, function, *args):
-    """Return what the function returns, or None after noting its CellError among the problems."""
-    try:
-        return function(*args)
-    except CellError as error:
-        problems.append(str(error))
-        return None
-
-
-def current_questions(consultation: Consultation) -> dict[str, dict[str, tuple[Question, dict[str, int]]]]:
-    """Return {audience: {code: (question, {choice value: choice id})}} for the current questions."""
-    questions = Question.objects.filter(survey__questionnaire__consultation=consultation, is_current=True)
-    by_audience: dict = {}
-    audiences = dict(questions.values_list("pk", "survey__questionnaire__audience"))
-    choices: dict[int, dict[str, int]] = {}
-    for question_id, value, choice_id in Choice.objects.filter(question__in=questions).order_by("order").values_list(
-        "question_id", "value", "pk"
-    ):
-        choices.setdefault(question_id, {})[value] = choice_id
-    for question in questions:
-        by_audience.setdefault(audiences[question.pk], {})[question.code] = (question, choices.get(question.pk, {}))
-    return by_audience
-
-
-def plan_compare(plan: ImportPlan) -> None:
-    """Sort the lines into new, updated and unchanged; raise ResponseImportError for positions made on the site."""
-    organisations_match(plan)
-    positions = existing_positions(plan)
+def chunk_compare(plan: ImportPlan, items: list[ImportLine], errors: list) -> None:
+    """Decide each line's outcome against the database; add a line that would overwrite the site's work to `errors`."""
+    organisations_match(plan, items)
+    positions = existing_positions(plan.consultation, items)
     imported = set(
         PositionEvent.objects.filter(position__in=positions.values(), action=PositionEvent.Action.IMPORTED)
         .values_list("position_id", flat=True)
     )
     saved = saved_answers([position.response_id for position in positions.values()])
-    errors = []
-    for item in plan.lines:
+    for item in items:
         item.position = positions.get(item.respondent_key)
-        if item.position is None:
-            plan.created.append(item)
-        elif is_unchanged(item, saved.get(item.position.response_id, frozenset())):
-            plan.unchanged.append(item)
-        elif item.position.pk in imported:
-            plan.updated.append(item)
-        else:
+    replaced = receipts_check(items)
+    for item in items:
+        item.outcome = line_outcome(item, saved, imported)
+        if not item.outcome:
             errors.append(
                 _("Line %(line)d: %(name)s already has a position made on the site (%(status)s); an import never overwrites it.")
                 % {"line": item.line, "name": item.respondent_name, "status": item.position.get_status_display()}
             )
-    if errors:
-        raise ResponseImportError(errors_listed(errors))
-    receipts_check(plan)
+            continue
+        outcome_count(plan, item, replaced.get(id(item)))
 
 
-def organisations_match(plan: ImportPlan) -> None:
-    """Find each organisation by its name (ignoring case) and country; list those to create as pending."""
-    wanted = {item.organisation_name.casefold() for item in plan.lines if not item.member_state}
+def line_outcome(item: ImportLine, saved: dict, imported: set) -> str:
+    """Return "created", "updated" or "unchanged", or "" when the line may not change the position it names."""
+    if item.position is None:
+        return "created"
+    if is_unchanged(item, saved.get(item.position.response_id, frozenset())):
+        return "unchanged"
+    return "updated" if item.position.pk in imported else ""
+
+
+def outcome_count(plan: ImportPlan, item: ImportLine, replaced_receipt: str | None) -> None:
+    setattr(plan, item.outcome, getattr(plan, item.outcome) + 1)
+    if item.organisation is None and item.member_state is None:
+        plan.new_organisations.add((item.organisation_name, item.country))
+    if replaced_receipt and item.outcome != "unchanged":
+        plan.notices.append(
+            _("Line %(line)d: the receipt number %(number)s belongs to another response; a new one will be issued.")
+            % {"line": item.line, "number": replaced_receipt}
+        )
+    if len(plan.shown) < LINES_SHOWN:
+        plan.shown.append(LineOutcome(item.line, item.respondent_name, item.country, len(item.answers), item.outcome))
+
+
+def organisations_match(plan: ImportPlan, items: list[ImportLine]) -> None:
+    """Find each organisation by its name (ignoring case) and country."""
+    wanted = {item.organisation_name.casefold() for item in items if not item.member_state}
+    if not wanted:
+        return
     found = {}
     for organisation in CivilSocietyOrganisation.objects.annotate(key=Lower("name")).filter(key__in=wanted).order_by("pk"):
         found.setdefault((organisation.name.casefold(), organisation.country.code), organisation)
-    for item in plan.lines:
-        if item.member_state:
-            continue
-        item.organisation = found.get((item.organisation_name.casefold(), item.country))
-    plan.new_organisations = list(dict.fromkeys(
-        (item.organisation_name, item.country) for item in plan.lines if not item.member_state and not item.organisation
-    ))
+    for item in items:
+        if not item.member_state:
+            item.organisation = found.get((item.organisation_name.casefold(), item.country))
 
 
-def existing_positions(plan: ImportPlan) -> dict[tuple, Position]:
-    states = [item.member_state.pk for item in plan.lines if item.member_state]
-    organisations = [item.organisation.pk for item in plan.lines if item.organisation]
-    positions = Position.objects.filter(consultation=plan.consultation).select_related("member_state", "organisation")
+def existing_positions(consultation: Consultation, items: list[ImportLine]) -> dict[tuple, Position]:
+    states = [item.member_state.pk for item in items if item.member_state]
+    organisations = [item.organisation.pk for item in items if item.organisation]
+    positions = Position.objects.filter(consultation=consultation).select_related("member_state", "organisation")
     found = positions.filter(member_state__in=states) | positions.filter(organisation__in=organisations)
     by_key = {}
     for position in found:
@@ -358,126 +284,103 @@ def is_unchanged(item: ImportLine, answers: frozenset) -> bool:
     )
 
 
-def receipts_check(plan: ImportPlan) -> None:
-    """Refuse a receipt number given twice; note those already used elsewhere, which get a new number."""
-    numbers = [item.receipt_number for item in plan.created + plan.updated if item.receipt_number]
-    twice = sorted({number for number in numbers if numbers.count(number) > 1})
-    if twice:
-        raise ResponseImportError([_("The receipt number %(number)s is given twice.") % {"number": number}
-                                   for number in twice])
+def receipts_check(items: list[ImportLine]) -> dict[int, str]:
+    """Forget the receipt numbers that belong to another response: those lines get a new number.
+
+    Return the forgotten numbers by the id() of their line.
+    """
+    numbers = [item.receipt_number for item in items if item.receipt_number]
     holders = dict(Position.objects.filter(receipt_number__in=numbers).values_list("receipt_number", "pk"))
-    for item in plan.created + plan.updated:
+    replaced = {}
+    for item in items:
         holder = holders.get(item.receipt_number)
         if holder and (item.position is None or holder != item.position.pk):
-            plan.notices.append(
-                _("Line %(line)d: the receipt number %(number)s belongs to another response; a new one will be issued.")
-                % {"line": item.line, "number": item.receipt_number}
-            )
-            item.receipt_number = ""
+            replaced[id(item)], item.receipt_number = item.receipt_number, ""
+    return replaced
 
 
-def responses_import_apply(*, plan: ImportPlan, actor=None) -> ImportPlan:
-    """Write what the plan says in one transaction: organisations, positions, answers, history, audit."""
-    if not plan.changes:
-        return plan
-    now = timezone.now()
-    with transaction.atomic():
-        organisations_create(plan)
-        positions_create(plan, now)
-        positions_update(plan, now)
-        answers_write((item.position.response_id, *row) for item in plan.created + plan.updated for row in item.answers)
-        history_record(plan, actor)
-        aggregates_refresh_enqueue(plan.consultation.pk)
-    return plan
-
-
-def organisations_create(plan: ImportPlan) -> None:
-    names = {}
-    for item in plan.lines:
-        if item.organisation is None and item.member_state is None:
-            names.setdefault((item.organisation_name.casefold(), item.country), item)
-    created = CivilSocietyOrganisation.objects.bulk_create(
-        CivilSocietyOrganisation(name=item.organisation_name, country=item.country,
-                                 type=CivilSocietyOrganisation.Type.OTHER)
-        for item in names.values()
-    )
-    by_key = {(organisation.name.casefold(), organisation.country.code): organisation for organisation in created}
-    for item in plan.lines:
-        if item.organisation is None and item.member_state is None:
-            item.organisation = by_key[(item.organisation_name.casefold(), item.country)]
-
-
-def positions_create(plan: ImportPlan, now: datetime) -> None:
-    surveys = dict(plan.consultation.questionnaires.values_list("audience", "survey_id"))
-    responses = Response.objects.bulk_create(
-        Response(survey_id=surveys[item.audience], status=Response.Status.SUBMITTED,
-                 submitted_at=item.submitted_at or now)
-        for item in plan.created
-    )
-    receipts = receipts_new(plan, [item for item in plan.created if not item.receipt_number], now)
-    positions = [
-        Position(
-            consultation=plan.consultation, audience=item.audience, member_state=item.member_state,
-            organisation=item.organisation, response=response, status=Status.SUBMITTED, publication=item.publication,
-            receipt_number=item.receipt_number or receipts[id(item)], submitted_at=item.submitted_at or now,
-        )
-        for item, response in zip(plan.created, responses)
-    ]
-    for item, position in zip(plan.created, Position.objects.bulk_create(positions)):
-        item.position = position
-
-
-def positions_update(plan: ImportPlan, now: datetime) -> None:
-    if not plan.updated:
-        return
-    receipts = receipts_new(plan, [item for item in plan.updated if not item.receipt_number
-                                   and not item.position.receipt_number], now)
-    positions = []
-    for item in plan.updated:
-        position = item.position
-        position.status, position.publication = Status.SUBMITTED, item.publication
-        position.submitted_at = item.submitted_at or position.submitted_at or now
-        position.receipt_number = item.receipt_number or position.receipt_number or receipts[id(item)]
-        position.updated_at = now
-        positions.append(position)
-    Position.objects.bulk_update(positions, ["status", "publication", "submitted_at", "receipt_number", "updated_at"])
-    response_ids = [position.response_id for position in positions]
-    Answer.objects.filter(response_id__in=response_ids).delete()
-    responses = [
-        Response(pk=position.response_id, status=Response.Status.SUBMITTED, submitted_at=position.submitted_at,
-                 updated_at=now)
-        for position in positions
-    ]
-    Response.objects.bulk_update(responses, ["status", "submitted_at", "updated_at"])
-
-
-def receipts_new(plan: ImportPlan, items: list[ImportLine], now: datetime) -> dict[int, str]:
-    """Return a new unused receipt number for each line, by the line's id(), checked in one query per try."""
-    prefix = consultation_prefix(Position(consultation=plan.consultation))
-    numbers: dict[int, str] = {}
-    while len(numbers) < len(items):
-        waiting = [item for item in items if id(item) not in numbers]
-        proposed = {
-            id(item): "-".join([prefix, item.member_state.iso3 if item.member_state else "CSO",
-                                f"{item.submitted_at or now:%Y}", random_part()])
-            for item in waiting
-        }
-        taken = set(Position.objects.filter(receipt_number__in=proposed.values()).values_list("receipt_number", flat=True))
-        taken |= set(numbers.values()) | {number for number, count in Counter(proposed.values()).items() if count > 1}
-        numbers.update({key: number for key, number in proposed.items() if number not in taken})
-    return numbers
-
-
-def history_record(plan: ImportPlan, actor) -> None:
+def chunk_write(plan: ImportPlan, items: list[ImportLine], actor, now: datetime) -> None:
+    """Write the chunk's new and changed responses: organisations, positions, answers and history."""
+    created = [item for item in items if item.outcome == "created"]
+    updated = [item for item in items if item.outcome == "updated"]
+    organisations_create([item for item in created if item.organisation is None and item.member_state is None])
+    positions_create(plan.consultation, created, now)
+    positions_update(plan.consultation, updated, now)
+    answers_write((item.position.response_id, *row) for item in created + updated for row in item.answers)
     PositionEvent.objects.bulk_create(
         PositionEvent(position=item.position, actor=actor, action=PositionEvent.Action.IMPORTED,
                       comment=f"{plan.filename}, line {item.line}")
-        for item in plan.created + plan.updated
+        for item in created + updated
     )
-    audit_record(
-        action=AuditEvent.Action.RESPONSES_IMPORTED, actor=actor, consultation=plan.consultation,
-        details={"filename": plan.filename, "sha256": plan.sha256, **plan.counts()},
+
+
+def organisations_create(items: list[ImportLine]) -> None:
+    """Create the organisations not yet known, pending accreditation."""
+    created = CivilSocietyOrganisation.objects.bulk_create(
+        CivilSocietyOrganisation(name=item.organisation_name, country=item.country,
+                                 type=CivilSocietyOrganisation.Type.OTHER)
+        for item in items
     )
+    for item, organisation in zip(items, created):
+        item.organisation = organisation
+
+
+def positions_create(consultation: Consultation, items: list[ImportLine], now: datetime) -> None:
+    surveys = dict(consultation.questionnaires.values_list("audience", "survey_id"))
+    responses = Response.objects.bulk_create(
+        Response(survey_id=surveys[item.audience], status=Response.Status.SUBMITTED, submitted_at=item.submitted_at or now)
+        for item in items
+    )
+    receipts = receipts_new(consultation, [item for item in items if not item.receipt_number], now)
+    positions = [
+        Position(
+            consultation=consultation, audience=item.audience, member_state=item.member_state,
+            organisation=item.organisation, response=response, status=Status.SUBMITTED, publication=item.publication,
+            receipt_number=item.receipt_number or receipts[id(item)], submitted_at=item.submitted_at or now,
+        )
+        for item, response in zip(items, responses)
+    ]
+    for item, position in zip(items, Position.objects.bulk_create(positions)):
+        item.position = position
+
+
+def positions_update(consultation: Consultation, items: list[ImportLine], now: datetime) -> None:
+    if not items:
+        return
+    unnumbered = [item for item in items if not item.receipt_number and not item.position.receipt_number]
+    receipts = receipts_new(consultation, unnumbered, now)
+    positions = []
+    for item in items:
+        position = item.position
+        position.status, position.publication, position.updated_at = Status.SUBMITTED, item.publication, now
+        position.submitted_at = item.submitted_at or position.submitted_at or now
+        position.receipt_number = item.receipt_number or position.receipt_number or receipts[id(item)]
+        positions.append(position)
+    Position.objects.bulk_update(positions, ["status", "publication", "submitted_at", "receipt_number", "updated_at"])
+    Answer.objects.filter(response_id__in=[position.response_id for position in positions]).delete()
+    Response.objects.bulk_update(
+        [Response(pk=position.response_id, status=Response.Status.SUBMITTED, submitted_at=position.submitted_at,
+                  updated_at=now) for position in positions],
+        ["status", "submitted_at", "updated_at"],
+    )
+
+
+def receipts_new(consultation: Consultation, items: list[ImportLine], now: datetime) -> dict[int, str]:
+    """Return a new unused receipt number for each line, by the line's id(), checked in one query per try."""
+    prefix = consultation_prefix(Position(consultation=consultation))
+    numbers: dict[int, str] = {}
+    while len(numbers) < len(items):
+        proposed = {
+            id(item): "-".join([prefix, item.member_state.iso3 if item.member_state else "CSO",
+                                f"{item.submitted_at or now:%Y}", random_part()])
+            for item in items if id(item) not in numbers
+        }
+        taken = set(Position.objects.filter(receipt_number__in=proposed.values()).values_list("receipt_number", flat=True))
+        for key, number in proposed.items():
+            if number not in taken:
+                numbers[key] = number
+                taken.add(number)
+    return numbers
 
 
 def response_import_upload(
@@ -490,12 +393,14 @@ def response_import_upload(
     )
 
 
+def upload_options(upload: ResponseImport) -> dict:
+    return {"consultation": upload.consultation, "filename": upload.filename, "content": bytes(upload.content),
+            "audience": upload.audience or None}
+
+
 def response_import_plan(upload: ResponseImport) -> ImportPlan:
     """Return what importing the uploaded file would do now; raise ResponseImportError listing its problems."""
-    return responses_import_plan(
-        consultation=upload.consultation, filename=upload.filename, content=bytes(upload.content),
-        audience=upload.audience or None,
-    )
+    return responses_import_plan(**upload_options(upload))
 
 
 def response_import_confirm(*, upload: ResponseImport, actor) -> ImportPlan:
@@ -504,7 +409,7 @@ def response_import_confirm(*, upload: ResponseImport, actor) -> ImportPlan:
         upload = ResponseImport.objects.select_for_update().select_related("consultation").get(pk=upload.pk)
         if upload.imported_at:
             raise ResponseImportError([_("This file was already imported; nothing was changed.")])
-        plan = responses_import_apply(plan=response_import_plan(upload), actor=actor)
+        plan = responses_import(**upload_options(upload), actor=actor)
         upload.imported_at, upload.summary = timezone.now(), plan.counts()
         upload.save(update_fields=["imported_at", "summary"])
     return plan

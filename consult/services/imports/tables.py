@@ -29,20 +29,25 @@ def table_read(filename: str, content: bytes) -> Table:
 
 
 def csv_table(content: bytes) -> Table:
+    # Decoded as it is read, so that a large file is not held twice more as text.
+    stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TableError(_("The file is neither UTF-8 text nor an XLSX workbook: save it as “CSV UTF-8”.")) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
-    try:
+        first_line = stream.readline()
+        stream.seek(0)
+        reader = csv.reader(stream, delimiter=csv_delimiter(first_line))
         header = [cell.strip() for cell in next(reader, [])]
+    except UnicodeDecodeError:
+        raise TableError(not_text_message()) from None
     except csv.Error:
         raise TableError(_("Line 1 is not a valid CSV line.")) from None
     return Table(header, csv_rows(reader))
 
 
-def csv_delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
+def not_text_message() -> str:
+    return _("The file is neither UTF-8 text nor an XLSX workbook: save it as “CSV UTF-8”.")
+
+
+def csv_delimiter(first_line: str) -> str:
     try:
         return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
@@ -56,6 +61,8 @@ def csv_rows(reader) -> Iterator[tuple[int, list]]:
         for line, cells in enumerate(reader, 2):
             if any(cell.strip() for cell in cells):
                 yield line, cells
+    except UnicodeDecodeError:
+        raise TableError(not_text_message()) from None
     except csv.Error:
         raise TableError(_("Line %(line)d is not a valid CSV line.") % {"line": line + 1}) from None
 
