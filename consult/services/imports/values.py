@@ -103,9 +103,6 @@ def number_too_long(number: Decimal) -> bool:
 
 
 def text_value(question: Question, text: str) -> str:
-    text = text.replace("\r\n", "\n")
-    if "\x00" in text:
-        raise CellError(_("the answer to %(code)s holds a null character.") % {"code": question.code})
     if len(text) > question.text_limit():
         raise CellError(
             _("the answer to %(code)s is longer than %(limit)d characters.")
