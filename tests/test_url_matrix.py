@@ -55,6 +55,7 @@ RULES = {
     "consult:response-import-preview": [("response_import", SECRETARIAT)],
     "consult:questionnaire-detail": [("questionnaire", SECRETARIAT)],
     "consult:coverage": [("slug", only("officer", "coordinator_africa"))],
+    "consult:position-list": [("slug", only("officer", "coordinator_africa"))],
     "consult:responses-export": [("export", only("officer", "coordinator_africa"))],
     "consult:deadline-extend": [("slug", SECRETARIAT)],
     "consult:dashboard": [("slug", SECRETARIAT)],

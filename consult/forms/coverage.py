@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.forms import EnteredTextField
 
-from ..models import MemberState, RegionalGrouping
+from ..models import Audience, MemberState, Position, RegionalGrouping
 from ..selectors.coverage import CoverageStatus
 
 
@@ -63,3 +63,27 @@ class DeadlineExtensionForm(forms.Form):
         self.fields["member_state"].queryset = MemberState.objects.in_name_order()
         zone = timezone.get_current_timezone_name()
         self.fields["closes_at"].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+
+
+class PositionFilterForm(forms.Form):
+    """Narrow the positions list by region, status and audience, and sort it; read from the query string."""
+
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=RegionalGrouping.objects.none(), to_field_name="code", required=False,
+        empty_label=_("All regions"),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), *Position.Status.choices],
+                               required=False)
+    audience = forms.ChoiceField(label=_("Respondents"), choices=[("", _("States and organisations")),
+                                                                   *Audience.choices], required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), choices=[("activity", _("Latest activity first")), ("name", _("Name"))], required=False
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+    def filters(self) -> dict:
+        """Return the valid choices as keyword arguments of `consultation_positions`; a wrong one filters nothing."""
+        return {name: value for name, value in self.cleaned_data.items() if value}

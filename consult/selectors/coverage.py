@@ -54,12 +54,14 @@ class RegionCounts:
 
 
 def state_coverage(consultation, *, states=None):
-    """Return the states (all, or those given) with their region, `coverage_status` and `last_activity`."""
+    """Return the states (all, or those given) with their region, `position_id` (None before there is
+    one), `coverage_status` and `last_activity`."""
     states = MemberState.objects.all() if states is None else states
     position = Position.objects.filter(consultation=consultation, member_state=OuterRef("pk")).order_by()
     return (
         states.select_related("region", "subregion")
         .annotate(
+            position_id=Subquery(position.values("pk")[:1]),
             coverage_status=Coalesce(Subquery(position.values("status")[:1]), _status_before_position()),
             last_activity=_latest(
                 Subquery(position.values(touched=Greatest("updated_at", "response__updated_at"))[:1]),

@@ -22,7 +22,7 @@ from surveys.services import StaleSection
 
 from ..forms.answering import PublicationForm, RespondentForm, field_groups
 from ..models import RIGHT_TO_LEFT, Position
-from ..permissions import can_view_position, consultations_visible_to
+from ..permissions import acts_for, can_view_position, consultations_visible_to
 from ..selectors.answering import (
     position_sections,
     respondent_consultations,
@@ -142,6 +142,7 @@ def position_detail_page(request, position, form, status=200):
         "required_answered": sum(row.required_answered for row in progress),
         "publication_form": form,
         "refusal": edit_refusal(request.user, position),
+        "acting": acts_for(request.user, position),
     }
     return render(request, TEMPLATES + "position_detail.html", context, status=status)
 

@@ -1,4 +1,4 @@
-"""The coverage tracker: who has answered, by region; and the secretariat's deadline extensions."""
+"""The coverage tracker: who has answered, by region; the positions list; the secretariat's deadline extensions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ..forms.coverage import CoverageFilterForm, DeadlineExtensionForm
+from ..forms.coverage import CoverageFilterForm, DeadlineExtensionForm, PositionFilterForm
 from ..models import Consultation, MemberState, RegionalGrouping
 from ..permissions import consultations_visible_to, followed_states
 from ..selectors.coverage import (
@@ -18,10 +18,12 @@ from ..selectors.coverage import (
     coverage_totals,
     state_coverage,
 )
+from ..selectors.positions import consultation_positions
 from ..services.deadlines import DeadlineError, deadline_extend
 from .access import secretariat_required
 
 RESPONSES_PER_PAGE = 50
+POSITIONS_PER_PAGE = 50
 
 
 @login_required
@@ -84,3 +86,20 @@ def _deadline_context(consultation, coordinated):
     if coordinated is not None:
         extensions = extensions.filter(Q(member_state__isnull=True) | Q(member_state__in=coordinated))
     return {"deadline": consultation.deadline_for(), "extensions": extensions, "can_extend": coordinated is None}
+
+
+@login_required
+def position_list(request, slug):
+    """List the consultation's positions for those who follow them: the secretariat, or a coordinator's region."""
+    followed = followed_states(request.user)
+    consultation = get_object_or_404(consultations_visible_to(request.user), slug=slug)
+    scope = MemberState.objects.all() if followed is None else followed
+    regions = RegionalGrouping.objects.filter(region_states__in=scope).distinct().in_name_order()
+    form = PositionFilterForm(request.GET, regions=regions)
+    form.is_valid()  # Invalid values are shown as errors and filter nothing.
+    positions = consultation_positions(consultation, states=followed, **form.filters())
+    page = Paginator(positions, POSITIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # Only the secretariat (whom followed_states answers None) follows every history and reopens:
+    # the rows link to those pages for it, without asking the rule again for each row.
+    context = {"consultation": consultation, "form": form, "page": page, "secretariat": followed is None}
+    return render(request, "consult/coverage/positions.html", context)
