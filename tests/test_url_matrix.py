@@ -54,6 +54,7 @@ RULES = {
     "consult:response-import": [("slug", SECRETARIAT)],
     "consult:response-import-preview": [("response_import", SECRETARIAT)],
     "consult:questionnaire-detail": [("questionnaire", SECRETARIAT)],
+    "consult:questionnaire-xlsform": [("questionnaire", SECRETARIAT)],
     "consult:coverage": [("slug", only("officer", "coordinator_africa"))],
     "consult:position-list": [("slug", only("officer", "coordinator_africa"))],
     "consult:responses-export": [("export", only("officer", "coordinator_africa"))],

@@ -15,4 +15,9 @@ urlpatterns = [
         views.questionnaire_detail,
         name="questionnaire-detail",
     ),
+    path(
+        "consultations/<slug:slug>/questionnaires/<str:audience>/xlsform/",
+        views.questionnaire_xlsform,
+        name="questionnaire-xlsform",
+    ),
 ]

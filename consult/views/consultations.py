@@ -1,5 +1,7 @@
+import tempfile
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +17,11 @@ from ..selectors.consultations import (
 )
 from .access import secretariat_required
 from ..services.papers import position_paper_confirm, position_paper_upload
+from ..services.xlsform import XLSFormError, xlsform_write
 from ..tasks import questions_generate_task
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def visible_consultation(request, slug):
@@ -100,6 +106,22 @@ def questions_generate(request, slug):
     questions_generate_task.delay_on_commit(consultation.id, actor_id=request.user.pk)
     messages.success(request, _("Question generation has started; the questionnaires below show the result."))
     return redirect(consultation)
+
+
+@secretariat_required
+def questionnaire_xlsform(request, slug, audience):
+    if audience not in Audience.values:
+        raise Http404
+    consultation = get_object_or_404(Consultation, slug=slug)
+    # An unnamed temporary file: gone from the disk when the response closes it.
+    workbook = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        xlsform_write(consultation=consultation, audience=audience, path=workbook)
+    except XLSFormError as error:
+        messages.error(request, str(error))
+        return redirect("consult:questionnaire-detail", slug=slug, audience=audience)
+    workbook.seek(0)
+    return FileResponse(workbook, as_attachment=True, filename=f"{slug}-{audience}-xlsform.xlsx", content_type=XLSX)
 
 
 @secretariat_required
