@@ -255,19 +255,35 @@ def test_people_who_see_the_position_get_its_receipt(
     assert pdf.content.startswith(b"%PDF")
 
 
-def test_the_receipt_lists_every_answer_with_its_question(
+def test_the_receipt_quotes_each_recommendation_once_then_each_answer_with_its_question(
     client, consultation, france, drafter_france, focal_point_france
 ):
     position = submitted(consultation, france, drafter_france, focal_point_france)
-    answer = Answer.objects.filter(response=position.response).select_related("question", "choice").first()
+    answer = Answer.objects.select_related("question", "choice").get(
+        response=position.response, question__code="1.1-priority"
+    )
     client.force_login(focal_point_france)
 
     text = client.get(url("position-receipt", position)).content.decode()
 
-    for line in answer.question.text.splitlines():
-        assert line in text
-    assert answer.choice.label in text
+    assert ">Recommendation 1.1</span></h3>" in text
+    assert text.count("Recommendation 1.1.<") == 1  # its text, quoted once for its questions
+    assert answer.question.prompt in text and answer.choice.label in text
     assert "Not answered" in text  # the optional questions left empty
+    assert "1.1-priority" not in text
+
+
+def test_the_receipt_names_the_person_and_its_reference_copies_as_its_characters(
+    client, consultation, france, drafter_france, focal_point_france
+):
+    position = submitted(consultation, france, drafter_france, focal_point_france)
+    client.force_login(focal_point_france)
+
+    text = client.get(url("position-receipt", position)).content.decode()
+
+    assert "Fabienne (fp-france@example.org)" in text
+    assert f'<span class="code receipt-reference" dir="ltr">{position.receipt_number}</span>' in text
+    assert not any(isolate in text for isolate in "\u2066\u2067\u2068\u2069")
 
 
 def test_the_receipt_escapes_html_typed_in_an_answer(client, consultation, france, drafter_france, focal_point_france):

@@ -6,7 +6,8 @@ from django.db.models import Q
 
 from surveys.models import Answer, Question, Section
 
-from ..models import RIGHT_TO_LEFT, Position, PositionEvent
+from ..models import RIGHT_TO_LEFT, Position, PositionEvent, PriorityArea
+from .answering import QuestionGroup, areas_by_section, question_groups, quotes_page
 
 Status = Position.Status
 Action = PositionEvent.Action
@@ -30,12 +31,28 @@ def last_send_back(position: Position) -> PositionEvent | None:
 class ReceiptQuestion:
     question: Question
     answers: list[str] = field(default_factory=list)
+    # The question proper when its group's heading quotes what it asks about, else its whole text.
+    label: str = ""
+
+
+@dataclass
+class ReceiptGroup:
+    group: QuestionGroup
+    items: list[ReceiptQuestion]
 
 
 @dataclass
 class ReceiptSection:
     section: Section
     questions: list[ReceiptQuestion] = field(default_factory=list)
+    area: PriorityArea | None = None
+
+    @property
+    def groups(self) -> list[ReceiptGroup]:
+        """Return the questions by the recommendation they ask about, each recommendation quoted once."""
+        items = {item.question.pk: item for item in self.questions}
+        groups = question_groups([item.question for item in self.questions], self.area)
+        return [ReceiptGroup(group, [items[question.pk] for question in group.questions]) for group in groups]
 
 
 def receipt_sections(position: Position) -> list[ReceiptSection]:
@@ -55,10 +72,13 @@ def receipt_sections(position: Position) -> list[ReceiptSection]:
         .select_related("section")
         .order_by("section__order", "section__code", "order", "code", "version")
     )
+    areas = areas_by_section(position)
     sections: dict[int | None, ReceiptSection] = {}
     for question in questions:
-        entry = sections.setdefault(question.section_id, ReceiptSection(section=question.section))
-        entry.questions.append(ReceiptQuestion(question=question, answers=by_question.get(question.pk, [])))
+        area = areas.get(question.section.code) if question.section_id else None
+        entry = sections.setdefault(question.section_id, ReceiptSection(section=question.section, area=area))
+        label = question.prompt if quotes_page(question, area) else question.text
+        entry.questions.append(ReceiptQuestion(question, by_question.get(question.pk, []), label))
     return list(sections.values())
 
 

@@ -105,11 +105,13 @@ def demo_paper_import(consultation) -> str:
 @transaction.atomic
 def demo_accounts() -> list[DemoAccount]:
     accounts = [
-        demo_user("secretariat", "Secretariat-demo-2013", "Secretariat officer", is_staff=True),
-        demo_user("focal.france", "France-demo-2013", "Focal point of France (authorised submitter)"),
-        demo_user("focal.senegal", "Senegal-demo-2013", "Focal point of Senegal (drafter)"),
-        demo_user("cso.rep", "Societe-civile-2013", "Civil society representative (Migrant Voices Network)"),
-        demo_user("coordinator.africa", "Afrique-demo-2013", "Regional coordinator for Africa"),
+        demo_user("secretariat", "Secretariat-demo-2013", "Secretariat officer", "Sara Lindqvist", is_staff=True),
+        demo_user("focal.france", "France-demo-2013", "Focal point of France (authorised submitter)", "Fabienne Martin"),
+        demo_user("focal.senegal", "Senegal-demo-2013", "Focal point of Senegal (drafter)", "Souleymane Diop"),
+        demo_user(
+            "cso.rep", "Societe-civile-2013", "Civil society representative (Migrant Voices Network)", "Aminata Ndiaye"
+        ),
+        demo_user("coordinator.africa", "Afrique-demo-2013", "Regional coordinator for Africa", "Kwame Mensah"),
     ]
     User = get_user_model()
     User.objects.get(username="secretariat").groups.add(secretariat_group())
@@ -117,9 +119,13 @@ def demo_accounts() -> list[DemoAccount]:
     return accounts
 
 
-def demo_user(username, password, role, is_staff=False) -> DemoAccount:
+def demo_user(username, password, role, name, is_staff=False) -> DemoAccount:
+    """Create or refresh a demo account; the person's name is what receipts and histories show."""
+    first_name, last_name = name.split(" ", 1)
     user, _ = get_user_model().objects.update_or_create(
-        username=username, defaults={"email": f"{username}@example.org", "is_staff": is_staff}
+        username=username,
+        defaults={"email": f"{username}@example.org", "is_staff": is_staff, "first_name": first_name,
+                  "last_name": last_name},
     )
     user.set_password(password)
     user.save(update_fields=["password"])
