@@ -1,10 +1,14 @@
 """Consultation pages: who sees what, and the secretariat's create and edit form."""
 
+import re
+
+import pytest
 from django.urls import reverse
 
 from consult.models import Consultation
+from consult.services.questions import questions_generate
 
-from .factories import make_paper_consultation
+from .factories import make_consultation, make_paper_consultation
 
 
 def test_anyone_sees_an_open_consultation_with_its_codes(client, db):
@@ -71,3 +75,34 @@ def test_anonymous_visitors_are_sent_to_log_in(client, db):
 
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def primary_actions(page) -> list[str]:
+    """Return the labels of the page's primary buttons and links."""
+    return [match.strip() for match in re.findall(r'class="btn btn-primary[^"]*"[^>]*>([^<]+)<', page)]
+
+
+@pytest.mark.parametrize(
+    ("setup", "stage", "action"),
+    [
+        ("nothing", "1. Set up", "Import position paper"),
+        ("paper", "1. Set up", "Generate questions"),
+        ("questions", "1. Set up", "Open the consultation"),
+        ("open", "2. Collect", "See who has answered"),
+        ("closed", "3. Analyse", "Read the summary"),
+        ("archived", "4. Publish", "Build and publish reports"),
+    ],
+)
+def test_the_consultation_page_leads_with_the_one_action_of_its_stage(client, officer, setup, stage, action):
+    make = make_consultation if setup == "nothing" else make_paper_consultation
+    consultation = make(slug="stages", status=Consultation.Status.DRAFT)
+    if setup not in ("nothing", "paper"):
+        questions_generate(consultation=consultation)
+    if setup in ("open", "closed", "archived"):
+        Consultation.objects.filter(pk=consultation.pk).update(status=setup)
+    client.force_login(officer)
+
+    page = client.get(reverse("consult:consultation-detail", args=["stages"])).content.decode()
+
+    assert primary_actions(page) == [action]
+    assert re.search(rf'{re.escape(stage)} <span class="badge text-bg-primary">Current stage</span>', page)

@@ -39,3 +39,33 @@ def consultation_questions(consultation):
     questions = Question.objects.filter(survey__questionnaire__consultation=consultation, is_current=True)
     questions = questions.annotate(audience=F("survey__questionnaire__audience")).select_related("section")
     return questions.prefetch_related(choices)
+
+
+class Stage:
+    """Where the secretariat's work on a consultation stands: the page leads with that stage's action."""
+
+    SET_UP = "set_up"
+    COLLECT = "collect"
+    ANALYSE = "analyse"
+    PUBLISH = "publish"
+
+
+def consultation_stage(consultation, areas, questionnaires) -> str:
+    """Return the stage: set up until the paper is imported, the questions made and the consultation opened."""
+    has_questions = any(questionnaire.question_count for questionnaire in questionnaires)
+    if not areas or not has_questions or consultation.status == consultation.Status.DRAFT:
+        return Stage.SET_UP
+    if consultation.status == consultation.Status.OPEN:
+        return Stage.COLLECT
+    if consultation.status == consultation.Status.CLOSED:
+        return Stage.ANALYSE
+    return Stage.PUBLISH
+
+
+def set_up_action(consultation, areas, questionnaires) -> str:
+    """Return the next set-up step: "paper", "questions" or "open"."""
+    if not areas:
+        return "paper"
+    if not any(questionnaire.question_count for questionnaire in questionnaires):
+        return "questions"
+    return "open"

@@ -12,6 +12,8 @@ from ..papers import PaperError, read_paper
 from ..permissions import consultations_visible_to, coordinated_states, is_secretariat, organisations_of, states_of
 from ..selectors.consultations import (
     consultation_outline,
+    consultation_stage,
+    set_up_action,
     questionnaire_sections,
     questionnaires_with_counts,
 )
@@ -36,10 +38,13 @@ def home(request):
 
 def consultation_detail(request, slug):
     consultation = visible_consultation(request, slug)
+    areas, questionnaires = list(consultation_outline(consultation)), list(questionnaires_with_counts(consultation))
     context = {
         "consultation": consultation,
-        "areas": consultation_outline(consultation),
-        "questionnaires": questionnaires_with_counts(consultation),
+        "areas": areas,
+        "questionnaires": questionnaires,
+        "stage": consultation_stage(consultation, areas, questionnaires),
+        "set_up_action": set_up_action(consultation, areas, questionnaires),
         "can_manage": is_secretariat(request.user),
         "can_respond": consultation.status == Consultation.Status.OPEN
         and (states_of(request.user).exists() or organisations_of(request.user).exists()),
