@@ -72,5 +72,5 @@ def make_summary(*, internal=False, language="en", excerpt="Our <script>alert(1)
     )
     defaults = dict(consultation_title="High-Level Dialogue consultation", consultation_language=language,
                     grouping_name="Africa", data_cutoff=CUTOFF, internal=internal, coverage=coverage,
-                    areas=[area], consensus=[("1.2", 0.9), ("1.1", 0.6)])
+                    areas=[area], threshold=3)
     return Summary(**(defaults | kwargs))

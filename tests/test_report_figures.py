@@ -8,7 +8,6 @@ no confidential or draft text anywhere. The raw CSV export holds exactly the sub
 import csv
 import io
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, median
 
 import openpyxl
@@ -32,39 +31,42 @@ TEXT_FORMATS = ["html", "docx", "pdf"]
 NUMBER, SHARE, RESPONDENTS, MEAN, MEDIAN, MEAN_RANK, FIRST_PLACE, DIVERGENCE = 5, 6, 7, 8, 9, 10, 11, 13
 
 # Figures worked out by hand from tests/aggregation_cases.py, as the reports word them:
-# (text in HTML, Word and PDF; the hand value; where the spreadsheet holds it:
-#  block (recommendation, or area number for area questions), audience, question, choice (None: the totals row), column)
+# (text in the body of HTML, Word and PDF, or None when only the spreadsheet holds it; the hand value;
+#  where the spreadsheet holds it: block (recommendation, or area number for area questions), audience,
+#  question, choice (None: the totals row), column)
 WORLD_FIGURES = [
-    # 1.2-support: 4 of 6 states support.
-    ("66.7%", 4 / 6, ("1.2", MS, "1.2-support", S, SHARE)),
-    # 1.1-support: 3 of 6 do not support.
-    ("50.0%", 3 / 6, ("1.1", MS, "1.1-support", DNS, SHARE)),
-    ("Respondents: 6", 6, ("1.1", MS, "1.1-priority", None, RESPONDENTS)),
+    # 1.2-support: 4 of 6 states support, 1 with reservations: 83.3 % support, 66.7 % without reservations.
+    ("83.3% (66.7%)", 4 / 6, ("1.2", MS, "1.2-support", S, SHARE)),
+    # 1.1-support: 2 support, 1 with reservations, 3 do not: 50.0 % (33.3 %).
+    ("50.0% (33.3%)", 3 / 6, ("1.1", MS, "1.1-support", DNS, SHARE)),
+    (None, 6, ("1.1", MS, "1.1-priority", None, RESPONDENTS)),
     # Priority 5, 4, 2, 3, 1, 4 (Nigeria's draft left out): mean 19/6, median 3.5.
     ("3.2", 19 / 6, ("1.1", MS, "1.1-priority", None, MEAN)),
-    ("3.5", 3.5, ("1.1", MS, "1.1-priority", None, MEDIAN)),
+    (None, 3.5, ("1.1", MS, "1.1-priority", None, MEDIAN)),
     # Organisations' importance 2, 1, 2, 5 (Palestine counts in the world): 4 respondents, mean 2.5.
-    ("Respondents: 4", 4, ("1.1", CSO, "1.1-importance", None, RESPONDENTS)),
+    (None, 4, ("1.1", CSO, "1.1-importance", None, RESPONDENTS)),
     ("2.5", 2.5, ("1.1", CSO, "1.1-importance", None, MEAN)),
     # Ranking of France, Germany and Senegal: 1.1 mean rank 4/3, first 2 times of 3; 1.3 mean rank 8/3.
-    ("1.33", 4 / 3, ("1", MS, "1-ranking", "1.1", MEAN_RANK)),
-    ("2.67", 8 / 3, ("1", MS, "1-ranking", "1.3", MEAN_RANK)),
+    (None, 4 / 3, ("1", MS, "1-ranking", "1.1", MEAN_RANK)),
+    (None, 8 / 3, ("1", MS, "1-ranking", "1.3", MEAN_RANK)),
     ("66.7%", 2 / 3, ("1", MS, "1-ranking", "1.1", FIRST_PLACE)),
+    # Implemented 2 and in progress 1 of 6: the two highest answers, 50.0 %.
+    ("In progress or Implemented 50.0%", 2 / 6, ("1.1", MS, "1.1-implementation", "implemented", SHARE)),
     # |19/6 - 10/4| = 2/3.
     ("Divergence: 0.67", 2 / 3, ("1.1", MS, "1.1-priority", None, DIVERGENCE)),
 ]
 AFRICA_FIGURES = [
     # Senegal and Ghana (Nigeria's draft left out).
-    ("Respondents: 2", 2, ("1.1", MS, "1.1-priority", None, RESPONDENTS)),
+    (None, 2, ("1.1", MS, "1.1-priority", None, RESPONDENTS)),
     ("2.0", 2.0, ("1.1", MS, "1.1-priority", None, MEAN)),
-    ("50.0%", 0.5, ("1.1", MS, "1.1-support", S, SHARE)),
-    ("100.0%", 1.0, ("1.1", MS, "1.1-implementation", "not_started", SHARE)),
+    ("50.0% (50.0%)", 0.5, ("1.1", MS, "1.1-support", S, SHARE)),
+    ("In progress or Implemented 0.0%", 0.0, ("1.1", MS, "1.1-implementation", "implemented", SHARE)),
 ]
 # Africa's cells of a single respondent, hidden when shared: Dakar Diaspora's importance (1, mean 1.0),
 # Senegal's ranking (mean ranks 1.00, 3.00, 2.00) and Senegal's practices.
 # (Long-text questions such as 1.1-practices have no figures in the spreadsheet at all.)
 AFRICA_HIDDEN = [("1.1", CSO, "1.1-importance"), ("1", MS, "1-ranking"), ("1.1", MS, "1-ranking")]
-AFRICA_HIDDEN_TEXT = ["Respondents: 1", "1.00", "2.00", "3.00", "Divergence", "We map remittance costs"]
+AFRICA_HIDDEN_TEXT = ["1.00", "2.00", "3.00", "Divergence:", "We map remittance costs"]
 NEVER_SHOWN = [CONFIDENTIAL_TEXT, DRAFT_TEXT, "Berlin Helpdesk", "Lyon Draft Group"]
 
 
@@ -121,15 +123,6 @@ def xlsx_row(rows, consultation, block, audience, code, value) -> tuple:
     return matches[0]
 
 
-def worded_like(value, text: str) -> str:
-    """Word the spreadsheet's number as the text reports word the figure: same places, a percent sign."""
-    number = re.search(r"\d+(\.\d+)?%?$", text).group()
-    places = len(number.rstrip("%").partition(".")[2])
-    shown = Decimal(repr(value * 100 if number.endswith("%") else value))
-    shown = shown.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{shown}%" if number.endswith("%") else str(shown)
-
-
 @pytest.fixture
 def reports(db):
     """Return the built set and, for the world and Africa, each summary format's file."""
@@ -146,15 +139,16 @@ def reports(db):
 @pytest.mark.parametrize("place,figures", [("world", WORLD_FIGURES), ("africa", AFRICA_FIGURES)])
 def test_every_summary_format_shows_the_hand_worked_figures(reports, place, figures):
     built, files = reports
-    texts = {format: READERS[format](files[place, format]) for format in TEXT_FORMATS}
+    # Lines wrapped in the PDF and codes isolated for right-to-left readers read as one line here.
+    texts = {format: " ".join(re.sub("[\u2066-\u2069]", "", READERS[format](files[place, format])).split())
+             for format in TEXT_FORMATS}
     rows = area_rows(files[place, "xlsx"])
 
     for text, value, (block, audience, code, choice, column) in figures:
         for format, content in texts.items():
-            assert text in content, (place, format, text)
+            assert text is None or text in content, (place, format, text)
         cell = xlsx_row(rows, built.consultation, block, audience, code, choice)[column]
         assert cell == pytest.approx(value, abs=1e-6), (place, "xlsx", text, cell)
-        assert worded_like(cell, text) == re.search(r"[\d.]+%?$", text).group(), (place, "xlsx", text, cell)
 
 
 def test_a_small_cell_of_the_region_is_in_no_summary_format(reports):
@@ -163,7 +157,7 @@ def test_a_small_cell_of_the_region_is_in_no_summary_format(reports):
 
     for format in TEXT_FORMATS:
         text = READERS[format](files["africa", format])
-        assert "Not shown: too few respondents." in text, format
+        assert "not shown" in text, format
         for hidden in AFRICA_HIDDEN_TEXT:
             assert hidden not in text, (format, hidden)
     for block, audience, code in AFRICA_HIDDEN:

@@ -27,7 +27,6 @@ from ..models.languages import local_name, name_order
 
 PUBLISHABLE = (Publication.ATTRIBUTED, Publication.ANONYMOUS)
 SUPPORT_VALUES = ("support", "support_with_reservations")
-MAJORITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -84,28 +83,11 @@ def is_support_question(question: Question) -> bool:
     return question.audience == Audience.MEMBER_STATE and question.type != Question.Type.RANKING and "support" in values
 
 
-def consensus_ranking(consultation, support_codes: dict[str, str], threshold: int) -> list[tuple[str, float]]:
-    """Return (recommendation code, breadth of support), broadest first.
+def support_by_grouping(consultation, codes: list[str]) -> dict[tuple[int | None, str], tuple[int, float]]:
+    """Return (respondents, support share) of member states by (grouping, question code): world and M49 regions.
 
-    Breadth is the share of UN M49 regions in which at least half of the member states that
-    answered support the recommendation (with or without reservations); a region with fewer
-    respondents than the threshold counts as not showing support. Ties go to the higher
-    support share worldwide.
+    Support is with or without reservations; one query over the stored figures.
     """
-    regions = RegionalGrouping.objects.filter(kind=RegionalGrouping.Kind.M49_REGION).count()
-    rows = support_rows(consultation, list(support_codes.values()))
-    ranking = []
-    for recommendation, code in support_codes.items():
-        regional = [figures for (grouping_id, row_code), figures in rows.items() if row_code == code and grouping_id]
-        supported = sum(1 for respondents, share in regional if respondents >= max(threshold, 1) and share >= MAJORITY)
-        world = rows.get((None, code), (0, 0.0))[1]
-        ranking.append((recommendation, supported / regions if regions else 0.0, world))
-    ranking.sort(key=lambda entry: (-entry[1], -entry[2]))
-    return [(recommendation, breadth) for recommendation, breadth, _world in ranking]
-
-
-def support_rows(consultation, codes: list[str]) -> dict[tuple[int | None, str], tuple[int, float]]:
-    """Return (respondents, support share) of member states by (grouping, question code): world and M49 regions."""
     rows = Aggregate.objects.filter(
         Q(grouping__isnull=True) | Q(grouping__kind=RegionalGrouping.Kind.M49_REGION),
         consultation=consultation,
@@ -118,6 +100,18 @@ def support_rows(consultation, codes: list[str]) -> dict[tuple[int | None, str],
         previous = supporters.get((grouping_id, code), (respondents, 0))[1]
         supporters[(grouping_id, code)] = (respondents, previous + count)
     return {key: (respondents, count / respondents) for key, (respondents, count) in supporters.items() if respondents}
+
+
+def named_respondents(consultation, states, countries, limit: int) -> tuple[list[str], list[str], int]:
+    """Return the states and (at most `limit`) organisations that count and agreed to be named, and how many
+    organisations did in all; in the states and countries given (countries None: anywhere)."""
+    positions = Position.objects.counted().filter(consultation=consultation, publication=Publication.ATTRIBUTED)
+    state_names = positions.filter(member_state__in=states).values_list(local_name("member_state__"), flat=True)
+    organisations = positions.filter(audience=Audience.CIVIL_SOCIETY)
+    if countries is not None:
+        organisations = organisations.filter(organisation__country__in=countries)
+    names = organisations.order_by("organisation__name").values_list("organisation__name", flat=True)
+    return sorted(state_names, key=name_sort_key), list(names[:limit]), organisations.count()
 
 
 def publishable_texts(consultation, states, countries, per_question: int):

@@ -19,9 +19,12 @@ when either side has no answers or is hidden. Support shares are not compared be
 society is not asked whether it supports each sub-recommendation; both audiences' support
 distributions on the headlines are in each area's `area_questions`.
 
-Consensus: recommendations ordered by the share of UN M49 regions where at least half of the
-member states that answered support them (see aggregates.consensus_ranking); the same
-ranking in every summary of the consultation.
+Consensus, support and divergence of each recommendation: see consensus.py. The consensus
+ranking is computed on the grouping's own figures, so regions that answered differently are
+ranked differently.
+
+Choice labels are given in the active language (the report's): the secretariat's translation
+of the question, else the question template of that language, else the question's own label.
 
 Excerpts: the long-text answers (good practices, own work) of submitted responses whose
 respondent chose publication, attributed (with the state's or organisation's name) or
@@ -35,25 +38,40 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from surveys.models import Question
+from surveys.models import Question, QuestionTranslation
 
-from ..models import Audience, MemberState, PriorityArea, Publication, Recommendation
+from ..i18n import content_language
+from ..models import (
+    Audience,
+    MemberState,
+    PriorityArea,
+    Publication,
+    QuestionTemplate,
+    Recommendation,
+    RegionalGrouping,
+    Theme,
+)
 from .aggregates import (
     Disclosure,
     StoredFigures,
     civil_society_by_country,
-    consensus_ranking,
     current_questions,
     is_support_question,
+    named_respondents,
     publishable_texts,
     states_by_subregion,
     stored_figures,
+    support_by_grouping,
 )
+from .consensus import Ranked, Standing, consensus_ranking, standing_of
+from .themes import ReviewedTheme, reviewed_themes_for
 
 DIVERGENCE_FLAG = 1.0
 EXCERPTS_PER_QUESTION = 3
+NAMED_ORGANISATIONS_SHOWN = 300  # beyond, the annex gives the number (the public page lists them all)
 TEXT_TYPES = {Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT}
 
 
@@ -98,6 +116,7 @@ class RecommendationSummary:
     divergence: float | None = None
     divergence_flag: bool = False
     excerpts: list[Excerpt] = field(default_factory=list)
+    themes: list[ReviewedTheme] = field(default_factory=list)  # reviewed (accepted) themes only
 
 
 @dataclass
@@ -119,6 +138,15 @@ class CoverageFigures:
 
 
 @dataclass
+class NamedRespondents:
+    """Those that count and chose to be named: every state, organisations up to a limit."""
+
+    states: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    organisations_total: int = 0
+
+
+@dataclass
 class Summary:
     consultation_title: str
     consultation_language: str
@@ -127,8 +155,26 @@ class Summary:
     internal: bool  # the secretariat's view: small cells shown, marked
     coverage: CoverageFigures
     areas: list[AreaSummary] = field(default_factory=list)
-    consensus: list[tuple[str, float]] = field(default_factory=list)  # recommendation code, breadth of support
+    is_world: bool = False
+    threshold: int = 3  # the small-cell rule: fewer respondents than this are not shown
+    # Support by recommendation code elsewhere: the world's (a grouping's summary), or each UN
+    # region's with enough respondents to be shown (the world's summary).
+    world_support: dict[str, float] = field(default_factory=dict)
+    regional_support: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    named: NamedRespondents = field(default_factory=NamedRespondents)
 
+    @property
+    def recommendations(self) -> list[RecommendationSummary]:
+        return [recommendation for area in self.areas for recommendation in area.recommendations]
+
+    @property
+    def standings(self) -> list[Standing]:
+        return [standing_of(recommendation) for recommendation in self.recommendations]
+
+    @property
+    def consensus(self) -> list[Ranked]:
+        """Return the consensus ranking of this grouping's own figures (see consensus.py)."""
+        return consensus_ranking(self.standings)
 
 
 def regional_summary(consultation, grouping=None, *, internal: bool = False) -> Summary:
@@ -142,7 +188,9 @@ def regional_summary(consultation, grouping=None, *, internal: bool = False) -> 
     areas = [
         area_summary(area, questions, stored, disclosure, excerpts) for area in summary_areas(consultation)
     ]
-    return Summary(
+    add_themes(consultation, grouping, areas, internal)
+    ChoiceLabels(consultation, questions).relabel(areas)
+    summary = Summary(
         consultation_title=consultation.title,
         consultation_language=consultation.language,
         grouping_name=str(grouping) if grouping else _("World"),
@@ -150,8 +198,41 @@ def regional_summary(consultation, grouping=None, *, internal: bool = False) -> 
         internal=internal,
         coverage=summary_coverage(consultation, states, countries),
         areas=areas,
-        consensus=consensus_ranking(consultation, questions.support_codes(areas), disclosure.threshold),
+        is_world=grouping is None,
+        threshold=disclosure.threshold,
+        named=NamedRespondents(*named_respondents(consultation, states, countries, NAMED_ORGANISATIONS_SHOWN)),
     )
+    add_comparisons(summary, consultation, grouping, questions.support_codes(areas), disclosure)
+    return summary
+
+
+def add_themes(consultation, grouping, areas: list[AreaSummary], internal: bool) -> None:
+    """Give each recommendation its reviewed themes, if the consultation has any (one query when none)."""
+    if not Theme.objects.filter(consultation=consultation, status=Theme.Status.ACCEPTED).exists():
+        return
+    for recommendation in (recommendation for area in areas for recommendation in area.recommendations):
+        recommendation.themes = reviewed_themes_for(consultation, recommendation.code, grouping, internal=internal)
+
+
+def add_comparisons(summary: Summary, consultation, grouping, support_codes: dict[str, str], disclosure) -> None:
+    """Add the support of each recommendation worldwide (to a grouping's summary) or in each UN region (the world's)."""
+    rows = support_by_grouping(consultation, list(support_codes.values()))
+    if grouping is not None:
+        summary.world_support = {
+            recommendation: rows[None, code][1] for recommendation, code in support_codes.items() if (None, code) in rows
+        }
+        return
+    names = {region.pk: str(region) for region in regional_groupings(rows)}
+    for recommendation, code in support_codes.items():
+        regional = [
+            (names[grouping_id], share) for (grouping_id, row_code), (respondents, share) in rows.items()
+            if row_code == code and grouping_id is not None and not disclosure.hides(respondents)
+        ]
+        summary.regional_support[recommendation] = sorted(regional)
+
+
+def regional_groupings(rows):
+    return RegionalGrouping.objects.filter(pk__in={grouping_id for grouping_id, _code in rows if grouping_id})
 
 
 class QuestionIndex:
@@ -161,6 +242,9 @@ class QuestionIndex:
         self.by_reference = defaultdict(list)
         for question in questions:
             self.by_reference[question.reference].append(question)
+
+    def all(self):
+        return [question for questions in self.by_reference.values() for question in questions]
 
     def about(self, reference: str, audience: str | None = None, *, text: bool = False) -> list[Question]:
         """Return the questions on a recommendation or area (of one audience), text ones only if asked."""
@@ -178,6 +262,41 @@ class QuestionIndex:
             if support:
                 codes[recommendation.code] = support[0].code
         return codes
+
+
+class ChoiceLabels:
+    """Choice labels in the active language: the question's translation, the template's, or its own."""
+
+    def __init__(self, consultation, questions: "QuestionIndex"):
+        self.language = content_language(get_language())
+        self.same = self.language == consultation.language
+        self.ids = {(question.audience, question.code): question.pk for question in questions.all()}
+        if self.same:
+            return
+        translations = QuestionTranslation.objects.filter(question__in=self.ids.values(), language=self.language)
+        self.translated = {translation.question_id: translation.choice_labels for translation in translations}
+        templates = QuestionTemplate.objects.filter(language=self.language).values_list("audience", "key", "choices")
+        self.templates = {(audience, key): {c["value"]: c["label"] for c in choices} for audience, key, choices in templates}
+
+    def relabel(self, areas: list[AreaSummary]) -> None:
+        if self.same:
+            return
+        for question in all_figures(areas):
+            for choice in question.choices:
+                choice.label = self.label(question, choice)
+
+    def label(self, question: QuestionFigures, choice: ChoiceFigure) -> str:
+        translated = self.translated.get(self.ids.get((question.audience, question.code)), {})
+        key = question.code.partition("-")[2]
+        template = self.templates.get((question.audience, key), {})
+        return translated.get(choice.value) or template.get(choice.value) or choice.label
+
+
+def all_figures(areas: list[AreaSummary]):
+    for area in areas:
+        yield from area.area_questions
+        for recommendation in area.recommendations:
+            yield from recommendation.member_states + recommendation.civil_society
 
 
 def summary_areas(consultation):

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from consult.selectors.summaries import Summary
 
-from .charts import Chart, chart_svg
+from .charts import Chart, Scatter, chart_svg
 from .document import SummaryDocument, summary_document
 from .files import document_text
 
@@ -37,11 +37,11 @@ def summary_context(summary: Summary, *, image=None) -> dict:
 
 
 def document_charts(document: SummaryDocument) -> list[Chart]:
-    blocks = [block for area in document.areas for block in [area, *area.recommendations]]
+    blocks = [recommendation for area in document.areas for recommendation in area.recommendations]
     return [block.chart for block in blocks if block.chart]
 
 
-def svg_data_uri(chart: Chart) -> str:
+def svg_data_uri(chart: Chart | Scatter) -> str:
     # An image, even an SVG one, keeps the page free of inline styles for the CSP.
     return "data:image/svg+xml;base64," + base64.b64encode(chart_svg(chart).encode()).decode()
 

@@ -17,6 +17,7 @@ from consult.selectors.summaries import QuestionFigures, Summary
 
 from .document import internal_note, is_hidden, question_sentence, summary_title
 from .files import document_text, fixed_zip, neutralised
+from .messages import key_messages
 
 PERCENT = "0.0%"
 DECIMAL = "0.00"
@@ -63,6 +64,10 @@ def write_overview(sheet, summary: Summary) -> None:
     append(sheet, _("Figures as of"), summary.data_cutoff.replace(tzinfo=None), formats=[(1, "yyyy-mm-dd hh:mm")])
     if summary.internal:
         append(sheet, internal_note())
+    append(sheet)
+    append(sheet, _("Key messages"))
+    for message in key_messages(summary):
+        append(sheet, message.text)
     coverage = summary.coverage
     append(sheet)
     append(sheet, _("Member states invited"), coverage.states_invited)
@@ -77,9 +82,12 @@ def write_overview(sheet, summary: Summary) -> None:
     for row in coverage.civil_society_by_country:
         append(sheet, *row)
     append(sheet)
-    append(sheet, _("Consensus ranking"), _("Recommendation"), _("Breadth of support"))
-    for rank, (code, breadth) in enumerate(summary.consensus, start=1):
-        append(sheet, rank, code, breadth, formats=[(2, PERCENT)])
+    append(sheet, _("Consensus ranking"), _("Recommendation"), _("Support"), _("Without reservations"),
+           _("Mean priority"), _("Tied"))
+    for entry in summary.consensus:
+        standing = entry.standing
+        append(sheet, entry.rank, standing.code, standing.support, standing.full_support, standing.priority,
+               yes_no(entry.tied), formats=[(2, PERCENT), (3, PERCENT), (4, DECIMAL)])
 
 
 def figure_headers() -> list[str]:
