@@ -4,14 +4,17 @@ Every task retries a lost database connection a bounded number of times (config.
 ProductTask), then fails for good and is listed for the secretariat (TaskFailure).
 """
 
+import smtplib
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
 from consult.models import Consultation, Report
 from consult.services.aggregation import aggregates_rebuild, aggregates_refresh, refresh_key
 from consult.services.audit import audit_seal
 from consult.services.outbox import outbox_claim, outbox_publish_pending
+from consult.services.password_reset import password_reset_mail_send
 from consult.services.questions import questions_generate
 from consult.services.reminders import reminders_send
 from consult.services.reports.build import report_build, report_fail
@@ -77,6 +80,14 @@ def outbox_relay_task() -> str:
     """Publish the outbox rows that wait (broker down at commit, or task lost); say how many."""
     published, waiting = outbox_publish_pending()
     return f"{published} published, {waiting} still waiting."
+
+
+# A mail server that does not answer is tried again, as a lost database is; then the failure is listed.
+@shared_task(ignore_result=True, autoretry_for=(OperationalError, InterfaceError, smtplib.SMTPException, OSError))
+def password_reset_mail_task(email: str, domain: str, use_https: bool, language: str) -> str:
+    """Mail the password reset link to the address, if it has an account."""
+    mailed = password_reset_mail_send(email=email, domain=domain, use_https=use_https, language=language)
+    return f"{mailed} reset links mailed."
 
 
 @shared_task

@@ -4,6 +4,7 @@ Redis server that a test may stop and restart, and the site served by gunicorn."
 import os
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import threading
@@ -230,3 +231,59 @@ def wait_for(condition, timeout=60, interval=0.1):
             return value
         time.sleep(interval)
     return None
+
+
+class SmtpSink:
+    """An SMTP server on a loopback port that keeps each message it receives (as text), for a worker to mail to.
+
+    `delay` seconds are spent on each message, as a real mail server spends them.
+    """
+
+    def __init__(self, delay=0.0):
+        self.messages, self.delay = [], delay
+        sink = self
+
+        class Session(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.reply("220 sink ready")
+                lines = None
+                for raw in self.rfile:
+                    line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                    if lines is not None:
+                        if line == ".":
+                            time.sleep(sink.delay)
+                            sink.messages.append("\n".join(lines))
+                            lines = None
+                            self.reply("250 queued")
+                        else:
+                            lines.append(line[1:] if line.startswith("..") else line)
+                        continue
+                    verb = line[:4].upper()
+                    if verb == "QUIT":
+                        self.reply("221 bye")
+                        return
+                    if verb == "DATA":
+                        lines = []
+                        self.reply("354 go on")
+                    else:
+                        self.reply("250 sink" if verb in ("EHLO", "HELO") else "250 ok")
+
+            def reply(self, text):
+                self.wfile.write(text.encode() + b"\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Session)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+
+    @property
+    def env(self) -> dict:
+        """The environment that points a process's mail at the sink."""
+        return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.port), "EMAIL_USE_TLS": "0"}
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

@@ -7,9 +7,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from ..permissions import is_secretariat
+from ..services.password_reset import password_reset_request
 from ..services.rate_limits import RateLimited, rate_limit_count
 
 
@@ -70,12 +73,19 @@ def rate_limited(action, subject=None):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's password reset, limited per address and per e-mail address: each use may send a mail."""
+    """Django's password reset page, limited per address and per e-mail address; the worker sends the mail.
+
+    Whether or not the address has an account, the page counts the same limits and writes the
+    same outbox row, so neither its answer nor its time reveals which addresses have one.
+    """
 
     def form_valid(self, form):
-        # Counted whether or not the address has an account, so that a 429 reveals nothing.
+        email = form.cleaned_data["email"]
         try:
-            rate_limit_count(action="password-reset", ip=client_ip(self.request), email=form.cleaned_data["email"])
+            rate_limit_count(action="password-reset", ip=client_ip(self.request), email=email)
         except RateLimited as error:
             return too_many_requests(self.request, error)
-        return super().form_valid(form)
+        password_reset_request(
+            email=email, domain=self.request.get_host(), use_https=self.request.is_secure(), language=get_language()
+        )
+        return HttpResponseRedirect(self.get_success_url())
