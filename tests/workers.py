@@ -28,8 +28,9 @@ def database_url(database):
 
 
 def wait_until_ready(hostname, process, timeout=60, broker_url=None):
-    # A worker on another broker answers an app of that broker (control= a connection does not do).
-    control = Celery(broker=broker_url).control if broker_url else app.control
+    # A worker on another broker answers an app of that broker (control= a connection does not do);
+    # not made current, or the tests' own tasks would be sent to that broker from then on.
+    control = Celery(broker=broker_url, set_as_current=False).control if broker_url else app.control
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
