@@ -4,13 +4,14 @@ Every task retries a lost database connection a bounded number of times (config.
 ProductTask), then fails for good and is listed for the secretariat (TaskFailure).
 """
 
+import logging
 import smtplib
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
 
-from consult.models import Consultation, Report
+from consult.models import AnalysisRun, Consultation, Report
 from consult.services.aggregation import aggregates_rebuild, aggregates_refresh, refresh_key
 from consult.services.audit import audit_seal
 from consult.services.outbox import outbox_claim, outbox_publish_pending
@@ -19,6 +20,9 @@ from consult.services.questions import questions_generate
 from consult.services.reminders import reminders_send
 from consult.services.reports.build import report_build, report_fail
 from consult.services.submissions import submission_keys_expire
+from consult.services.themes.analysis import run_fail, texts_analyse
+
+logger = logging.getLogger(__name__)
 
 REPORT_BUILD_MAX_RETRIES = 4
 
@@ -113,3 +117,19 @@ def report_build_task(self, report_id: str) -> str:
         if self.request.retries >= self.max_retries:
             return report_fail(report=report, error=f"Database unavailable: {error}").status
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1))
+
+
+# Analysing again is safe: it never touches what a person decided, and replaces only untouched proposals.
+@shared_task(acks_late=True)
+def texts_analyse_task(run_id: int) -> str:
+    """Analyse the run's long answers; a failure other than a lost connection marks the run failed."""
+    run = AnalysisRun.objects.select_related("consultation", "requested_by").filter(pk=run_id).first()
+    if run is None or run.status == AnalysisRun.Status.DONE:
+        return "nothing to analyse"
+    try:
+        return texts_analyse(run=run).status
+    except OperationalError:
+        raise
+    except Exception as error:
+        logger.exception("Analysis run %s failed", run_id)
+        return run_fail(run=run, error=f"{type(error).__name__}: {error}").status

@@ -23,6 +23,7 @@ from django_countries import countries
 from surveys.models import Answer, Question, Response
 
 from ..models import Audience, CivilSocietyOrganisation, Consultation, MemberState, Position, Publication
+from .demo_texts import campaign_answer, region_language, themed_answer
 
 BATCH = 5000
 # Answer rows per COPY: big enough that a statement's overhead vanishes, small enough to hold.
@@ -31,9 +32,9 @@ ANSWER_COLUMNS = ("response_id", "question_id", "choice_id", "rank", "number", "
 # How much of the optional questions a respondent answers, from the hurried to the thorough:
 # about a hundred answers for an organisation, a hundred and thirty for a state.
 DILIGENCE = (0.2, 0.95)
-# Some respondents write at length (a page or two) where most write a sentence.
+# Some respondents write at length (a page or two) where most write a few sentences.
 LONG_TEXT_SHARE = 0.1
-LONG_TEXT_SENTENCES = (15, 40)
+LONG_TEXT_PARTS = (6, 15)
 # Ratings lean positive, as they do in real consultations on a paper's recommendations.
 SCALE_CENTRE = 3.7
 # How far an audience, and a region within it, may lean from that centre on a recommendation:
@@ -43,23 +44,9 @@ REGION_SPREAD = 0.6
 # A few organisations work from countries that are not UN member states.
 NON_MEMBER_COUNTRIES = ["PS", "HK", "PR"]
 NON_MEMBER_SHARE = 0.05
-PRACTICES = {
-    "fr": [
-        "Un plan national d'intégration des migrants est en cours d'élaboration avec la société civile.",
-        "Le manque de données ventilées par statut migratoire reste le principal obstacle.",
-        "Un accord bilatéral de sécurité sociale a été signé avec deux pays de destination.",
-    ],
-    "en": [
-        "A national migrant integration plan is being drafted with civil society.",
-        "The lack of data disaggregated by migration status remains the main obstacle.",
-        "A bilateral social security agreement was signed with two countries of destination.",
-    ],
-    "es": [
-        "Se está elaborando un plan nacional de integración de los migrantes con la sociedad civil.",
-        "La falta de datos desglosados por situación migratoria sigue siendo el principal obstáculo.",
-        "Se firmó un acuerdo bilateral de seguridad social con dos países de destino.",
-    ],
-}
+# A quarter of the organisations send a coalition's template letter on these recommendations (a campaign).
+CAMPAIGNER_SHARE = 0.25
+CAMPAIGN_REFERENCES = {"3.1", "3.2", "4.1"}
 ORGANISATION_TYPES = [choice for choice, _ in CivilSocietyOrganisation.Type.choices]
 
 
@@ -198,14 +185,18 @@ class Answering:
                                 submitted_at=now if status == "submitted" else None, language=self.survey.language)
             responses.append(response)
             positions.append(self.position_build(pk, response, status, now, rng))
-        respondents = [Respondent(self.audience, region, self.leanings, rng.uniform(*DILIGENCE)) for *_, region in batch]
+        respondents = [
+            Respondent(self.audience, region, self.leanings, rng.uniform(*DILIGENCE), region_language(region, rng),
+                       self.audience == Audience.CIVIL_SOCIETY and rng.random() < CAMPAIGNER_SHARE)
+            for *_, region in batch
+        ]
         receipt_numbers_assign(positions, [code for _pk, code, _region in batch])
         Response.objects.bulk_create(responses)
         Position.objects.bulk_create(positions)
         rows = (
             (response.pk, *row)
             for response, respondent in zip(responses, respondents)
-            for row in answers_build(self.questions, self.survey.language, rng, respondent)
+            for row in answers_build(self.questions, rng, respondent)
         )
         return len(positions), answers_write(rows)
 
@@ -247,12 +238,14 @@ def receipt_numbers_assign(positions, codes) -> None:
 
 @dataclass(frozen=True)
 class Respondent:
-    """Who is answering, as far as their answers lean: their audience and region, and their diligence."""
+    """Who is answering, as far as their answers go: audience, region, diligence, language, campaigning."""
 
     audience: str
     region: str
     leanings: Leanings
     diligence: float  # the share of optional questions they answer
+    language: str  # the language they write their long answers in
+    campaigner: bool = False  # sends a coalition's template letter where it has one
 
     def weights(self, question, choices) -> list[float]:
         return self.leanings.choice_weights(question, choices, self.audience, self.region)
@@ -261,15 +254,15 @@ class Respondent:
         return self.leanings.lean(self.audience, self.region, reference)
 
 
-def answers_build(questions, language, rng, respondent):
+def answers_build(questions, rng, respondent):
     """Yield the respondent's answer rows: (question id, choice id, rank, number, text)."""
     for question, choices in questions:
         if not question.required and rng.random() >= respondent.diligence:
             continue
-        yield from answer_rows(question, choices, language, rng, respondent)
+        yield from answer_rows(question, choices, rng, respondent)
 
 
-def answer_rows(question, choices, language, rng, respondent):
+def answer_rows(question, choices, rng, respondent):
     if question.type == Question.Type.RANKING:
         # The items the respondent leans towards most come first, give or take.
         ordered = sorted(choices, key=lambda choice: respondent.lean(choice.value) + rng.gauss(0, 0.7), reverse=True)
@@ -281,15 +274,16 @@ def answer_rows(question, choices, language, rng, respondent):
         choice = rng.choices(choices, respondent.weights(question, choices))[0]
         yield question.pk, choice.pk, None, None, ""
     elif question.type in (Question.Type.LONG_TEXT, Question.Type.SHORT_TEXT):
-        yield question.pk, None, None, None, practice_text(language, rng)
+        yield question.pk, None, None, None, practice_text(question, rng, respondent)
 
 
-def practice_text(language, rng) -> str:
-    """Return a sentence on a practice, or now and then a page or two of them."""
-    sentences = PRACTICES.get(language, PRACTICES["en"])
+def practice_text(question, rng, respondent) -> str:
+    """Return a few sentences on practices (now and then a page or two), or the campaign's letter."""
+    if respondent.campaigner and question.reference in CAMPAIGN_REFERENCES:
+        return campaign_answer(respondent.language, rng).text
     if rng.random() < LONG_TEXT_SHARE:
-        return " ".join(rng.choices(sentences, k=rng.randint(*LONG_TEXT_SENTENCES)))
-    return rng.choice(sentences)
+        return " ".join(themed_answer(respondent.language, rng).text for _part in range(rng.randint(*LONG_TEXT_PARTS)))
+    return themed_answer(respondent.language, rng).text
 
 
 def answers_write(rows) -> int:

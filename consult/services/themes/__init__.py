@@ -1,0 +1,1 @@
+"""Themes in the long answers: analysis (campaigns, proposed themes), the secretariat's review, exports."""
