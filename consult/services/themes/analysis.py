@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
+from celery import signature
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -44,6 +45,8 @@ REPEAT_SHARE = 0.5
 # A new answer joins an accepted theme when closer to its centre than this quantile of its members.
 JOIN_QUANTILE = 25
 BATCH = 2000
+# Named, not imported: the task module sits above the services.
+ANALYSE_TASK = "consult.tasks.texts_analyse_task"
 
 
 @dataclass
@@ -66,10 +69,8 @@ def text_question_codes(consultation) -> list[str]:
 
 def analysis_request(*, consultation, question_code: str = "", actor=None) -> AnalysisRun:
     """Record a request to analyse the consultation (or one question); enqueue it once committed."""
-    from consult.tasks import texts_analyse_task  # The task module imports this one.
-
     run = AnalysisRun.objects.create(consultation=consultation, question_code=question_code, requested_by=actor)
-    transaction.on_commit(lambda: texts_analyse_task.delay(run.pk))
+    transaction.on_commit(signature(ANALYSE_TASK, args=(run.pk,)).apply_async)
     return run
 
 
