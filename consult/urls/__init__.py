@@ -13,6 +13,7 @@ from . import (
     invitations,
     registration,
     reports,
+    themes,
     workflow,
 )
 
@@ -32,4 +33,5 @@ urlpatterns = [
     *failures.urlpatterns,
     *imports.urlpatterns,
     *api_tokens.urlpatterns,
+    *themes.urlpatterns,
 ]

@@ -1,10 +1,8 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from consult.models import AnalysisRun, Consultation
 from consult.services.themes.analysis import text_question_codes, texts_analyse
-from consult.services.themes.export import themes_document
+from consult.services.themes.export import themes_document, themes_json
 
 
 class Command(BaseCommand):
@@ -23,16 +21,12 @@ class Command(BaseCommand):
             raise CommandError(f"'{question}' is not a long-text question of {slug}")
         run = texts_analyse(run=AnalysisRun.objects.create(consultation=consultation, question_code=question))
         if json:
-            self.stdout.write(dumps(themes_document(consultation, question)))
+            self.stdout.write(themes_json(themes_document(consultation, question)))
         else:
             for outcome in run.outcome["questions"]:
                 self.stdout.write(outcome_line(outcome))
 
     
-def dumps(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2)
-
-
 def outcome_line(outcome: dict) -> str:
     campaigns = ", ".join(str(size) for size in outcome["campaigns"]) or "none"
     return (

@@ -6,6 +6,8 @@ first, and its campaigns with their members and representative text. The workboo
 sheet of themes and one of assignments (one row per answer and theme, with who decided it).
 """
 
+import json
+import tempfile
 from collections import defaultdict
 
 from django.db.models import Count, Q
@@ -63,6 +65,17 @@ ASSIGNMENT_COLUMNS = [
     "question", "theme_id", "theme", "respondent", "audience", "decided_by", "weight", "campaign_size",
     "notable_practice", "evidence_rich", "reviewed", "answer",
 ]
+
+
+def themes_json(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def themes_workbook_bytes(consultation) -> bytes:
+    with tempfile.TemporaryFile() as file:
+        themes_workbook(consultation, file)
+        file.seek(0)
+        return file.read()
 
 
 def themes_workbook(consultation, path) -> None:
