@@ -8,36 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from consult.models import AnalysedAnswer, AnalysisRun, AuditEvent, Campaign, Source, Theme, ThemeMembership
-from consult.services.demo_texts import campaign_answer, themed_answer
-from consult.services.themes.analysis import texts_analyse
+from consult.services.demo_texts import campaign_answer
 
 from .factories import make_organisation, make_text_answer
+from .theme_cases import PLANTED, analyse, answer_many, members
 
 pytestmark = pytest.mark.django_db
-PLANTED = ["data", "trafficking", "diaspora"]
-
-
-def answer_many(consultation, count, *, start=0, seed=1, themes=PLANTED):
-    """Give `count` organisations an own-work answer on 1.1 planted from one of the themes; return {name: theme}."""
-    rng = random.Random(seed)
-    planted = {}
-    for number in range(start, start + count):
-        theme = themes[number % len(themes)]
-        name = f"Organisation {number:03d}"
-        text = themed_answer(rng.choice(["en", "fr", "es"]), rng, [theme]).text
-        make_text_answer(consultation, make_organisation(name=name, country="SN"), "1.1-own_work", text)
-        planted[name] = theme
-    return planted
-
-
-def analyse(consultation, code="1.1-own_work"):
-    return texts_analyse(run=AnalysisRun.objects.create(consultation=consultation, question_code=code))
-
-
-def members(theme):
-    return set(theme.memberships.filter(is_member=True).values_list("answer__respondent_name", flat=True))
-
-
 def best_match(planted, theme_name):
     truth = {name for name, theme in planted.items() if theme == theme_name}
     scores = [2 * len(truth & members(theme)) / (len(truth) + len(members(theme))) for theme in Theme.objects.all()]

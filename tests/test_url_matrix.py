@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from consult.models import Invitation, PositionPaper, Report, ResponseImport
+from consult.models import AnalysisRun, Invitation, PositionPaper, Report, ResponseImport, Theme
 from consult.services.positions import position_for
 
 from .factories import make_organisation
@@ -90,6 +90,13 @@ RULES = {
     "consult:audit-list": [("none", SECRETARIAT)],
     "consult:audit-export": [("none", SECRETARIAT)],
     "consult:task-failures": [("none", SECRETARIAT)],
+    "consult:theme-overview": [("slug", only("officer", "coordinator_africa"))],
+    "consult:theme-question": [("text_question", only("officer", "coordinator_africa"))],
+    "consult:theme-answers": [("text_question", only("officer", "coordinator_africa"))],
+    "consult:theme-detail": [("theme", only("officer", "coordinator_africa"))],
+    "consult:analysis-status": [("slug", SECRETARIAT)],
+    "consult:themes-export-json": [("slug", SECRETARIAT)],
+    "consult:themes-export-xlsx": [("slug", SECRETARIAT)],
 }
 # Pages that exist only in some states (a receipt once submitted) or answer POST only: checked
 # by POST for the people who must be refused, and by their own tests for the others.
@@ -106,6 +113,16 @@ POST_ONLY = {
     "consult:report-publish": [("report", SECRETARIAT)],
     # Any task id will do: whoever is refused is refused before the failure is looked up.
     "consult:task-failure-dismiss": [("failure", SECRETARIAT)],
+    "consult:themes-analyse": [("slug", SECRETARIAT)],
+    "consult:theme-review-done": [("text_question", SECRETARIAT)],
+    "consult:theme-answers-reviewed": [("text_question", SECRETARIAT)],
+    "consult:theme-answer-move": [("text_question", SECRETARIAT)],
+    "consult:theme-answer-flag": [("text_question", SECRETARIAT)],
+    "consult:theme-accept": [("theme", SECRETARIAT)],
+    "consult:theme-discard": [("theme", SECRETARIAT)],
+    "consult:theme-edit": [("theme", SECRETARIAT)],
+    "consult:theme-merge": [("theme", SECRETARIAT)],
+    "consult:theme-answers-choose": [("theme", SECRETARIAT)],
 }
 AFTER_SUBMISSION = {
     "consult:position-receipt": [("france", FRANCE)],
@@ -149,6 +166,8 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
     response_import = ResponseImport.objects.create(consultation=consultation, filename="r.csv", content=b"x",
                                                     sha256="0" * 64)
     organisation = make_organisation(name="Pending Organisation")
+    theme = Theme.objects.create(consultation=consultation, question_code="1.1-own_work", label="Theme")
+    AnalysisRun.objects.create(consultation=consultation, status=AnalysisRun.Status.DONE)
     settings.MEDIA_ROOT = tmp_path
     report = make_built_report(consultation, senegal.region)
     published_report = make_built_report(consultation, france.region, is_published=True)
@@ -174,6 +193,8 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
         "africa_summary": {"slug": consultation.slug, "grouping_code": senegal.region.code},
         "published_summary": {"slug": consultation.slug, "grouping_code": france.region.code},
         "public_france": {"slug": consultation.slug, "position_id": france_position.pk},
+        "text_question": {"slug": consultation.slug, "code": "1.1-own_work"},
+        "theme": {"slug": consultation.slug, "code": "1.1-own_work", "theme_id": theme.public_id},
     }
     return people, kwargs
 

@@ -8,6 +8,8 @@ respondent's answer. Who put an answer in a theme is kept (`Source`): a run neve
 a person decided.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -136,6 +138,8 @@ class Theme(models.Model):
         DISCARDED = "discarded", _("Discarded")
         MERGED = "merged", _("Merged into another theme")
 
+    # Addresses the theme in URLs: an id that cannot be guessed or enumerated.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="themes")
     question_code = models.CharField(max_length=64)
     label = models.CharField(max_length=200)

@@ -4,23 +4,24 @@ from ..views import themes as views
 
 THEMES = "consultations/<slug:slug>/themes/"
 QUESTION = THEMES + "<str:code>/"
+THEME = QUESTION + "<uuid:theme_id>/"
 
 urlpatterns = [
     path(THEMES, views.theme_overview, name="theme-overview"),
     path(THEMES + "analyse/", views.analyse, name="themes-analyse"),
+    path(THEMES + "analysis/", views.run_status, name="analysis-status"),
     path(THEMES + "export.json", views.themes_export, {"format": "json"}, name="themes-export-json"),
     path(THEMES + "export.xlsx", views.themes_export, {"format": "xlsx"}, name="themes-export-xlsx"),
-    path("analysis-runs/<int:run_id>/status/", views.run_status, name="analysis-run-status"),
     path(QUESTION, views.question_review, name="theme-question"),
     path(QUESTION + "done/", views.review_done, name="theme-review-done"),
     path(QUESTION + "answers/", views.answer_list, name="theme-answers"),
     path(QUESTION + "answers/reviewed/", views.answers_reviewed, name="theme-answers-reviewed"),
-    path(QUESTION + "answers/<int:answer_id>/move/", views.answer_move, name="theme-answer-move"),
-    path(QUESTION + "answers/<int:answer_id>/flag/", views.answer_flag, name="theme-answer-flag"),
-    path(QUESTION + "<int:theme_id>/", views.theme_detail, name="theme-detail"),
-    path(QUESTION + "<int:theme_id>/accept/", views.theme_accept, name="theme-accept"),
-    path(QUESTION + "<int:theme_id>/discard/", views.theme_discard, name="theme-discard"),
-    path(QUESTION + "<int:theme_id>/edit/", views.theme_edit, name="theme-edit"),
-    path(QUESTION + "<int:theme_id>/merge/", views.theme_merge, name="theme-merge"),
-    path(QUESTION + "<int:theme_id>/answers/", views.theme_answers, name="theme-answers-choose"),
+    path(QUESTION + "answers/move/", views.answer_move, name="theme-answer-move"),
+    path(QUESTION + "answers/flag/", views.answer_flag, name="theme-answer-flag"),
+    path(THEME, views.theme_detail, name="theme-detail"),
+    path(THEME + "accept/", views.theme_accept, name="theme-accept"),
+    path(THEME + "discard/", views.theme_discard, name="theme-discard"),
+    path(THEME + "edit/", views.theme_edit, name="theme-edit"),
+    path(THEME + "merge/", views.theme_merge, name="theme-merge"),
+    path(THEME + "answers/", views.theme_answers, name="theme-answers-choose"),
 ]

@@ -23,7 +23,7 @@ from ..forms.themes import (
     ThemeChoiceForm,
     ThemeEditForm,
 )
-from ..models import AnalysedAnswer, AnalysisRun, AuditEvent, Theme
+from ..models import AnalysedAnswer, AuditEvent, Theme
 from ..permissions import consultations_visible_to, followed_states
 from ..selectors.theme_review import (
     ANSWER_FILTERS,
@@ -95,7 +95,7 @@ def theme_detail(request, slug, code, theme_id):
     states = followed_states(request.user)
     consultation = consultation_for(request, slug)
     question = question_for(consultation, code)
-    theme = get_object_or_404(Theme, consultation=consultation, question_code=code, pk=theme_id)
+    theme = get_object_or_404(Theme, consultation=consultation, question_code=code, public_id=theme_id)
     answers = answers_for_review(consultation, code, theme=theme, states=states)
     page = Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
     others = other_themes(consultation, code).exclude(pk=theme.pk)
@@ -146,18 +146,21 @@ def analyse(request, slug):
 
 
 @secretariat_required
-def run_status(request, run_id):
-    run = get_object_or_404(AnalysisRun, pk=run_id)
+def run_status(request, slug):
+    """Say how far the consultation's latest analysis has come (JSON, for the progress bar)."""
+    run = latest_run(consultation_for(request, slug))
+    if run is None:
+        raise Http404
     return JsonResponse({"status": run.status, "progress": run.progress, "error": run.error})
 
 
 def theme_for(request, slug, code, theme_id) -> Theme:
     consultation = consultation_for(request, slug)
-    return get_object_or_404(Theme, consultation=consultation, question_code=code, pk=theme_id)
+    return get_object_or_404(Theme, consultation=consultation, question_code=code, public_id=theme_id)
 
 
 def theme_page(theme) -> str:
-    return reverse("consult:theme-detail", args=[theme.consultation.slug, theme.question_code, theme.pk])
+    return reverse("consult:theme-detail", args=[theme.consultation.slug, theme.question_code, theme.public_id])
 
 
 def question_page(slug, code) -> str:
@@ -229,15 +232,19 @@ def theme_answers(request, slug, code, theme_id):
     return back(request, theme_page(theme))
 
 
-def answer_for(request, slug, code, answer_id) -> AnalysedAnswer:
+def answer_for(request, slug, code) -> AnalysedAnswer:
+    """Return the question's analysed answer named by the form's `answer`, or 404."""
     consultation = consultation_for(request, slug)
+    answer_id = request.POST.get("answer", "")
+    if not answer_id.isdigit():
+        raise Http404
     return get_object_or_404(AnalysedAnswer, consultation=consultation, question_code=code, pk=answer_id)
 
 
 @secretariat_required
 @require_POST
-def answer_move(request, slug, code, answer_id):
-    answer = answer_for(request, slug, code, answer_id)
+def answer_move(request, slug, code):
+    answer = answer_for(request, slug, code)
     form = AnswerMoveForm(request.POST, themes=other_themes(answer.consultation, code))
     if form.is_valid():
         review.answer_move(answer=answer, actor=request.user, **form.cleaned_data)
@@ -250,8 +257,8 @@ def answer_move(request, slug, code, answer_id):
 
 @secretariat_required
 @require_POST
-def answer_flag(request, slug, code, answer_id):
-    answer = answer_for(request, slug, code, answer_id)
+def answer_flag(request, slug, code):
+    answer = answer_for(request, slug, code)
     form = AnswerFlagForm(request.POST)
     form.is_valid()  # Two check boxes: always valid.
     review.answer_flag(answer=answer, actor=request.user, **form.cleaned_data)

@@ -35,6 +35,8 @@ MIN_STRENGTH = 0.25
 MIN_THEMES, MAX_THEMES = 2, 12
 SAMPLE = 800
 KEYWORDS = 8
+# Short key terms ("six", "año") say little in a label.
+LABEL_TERM_LENGTH = 4
 # A key term is used by at least this many of the theme's answers.
 MIN_USERS = 2
 
@@ -175,6 +177,7 @@ def surface_forms(folded: list[str], texts: list[str]) -> list[str]:
 
 def theme_label(concept_keys: list[str], keywords: list[str], language: str) -> str:
     """Return a label from key terms: the leading concept's name in the language, then the first terms."""
+    keywords = [keyword for keyword in keywords if len(keyword) >= LABEL_TERM_LENGTH] or keywords
     terms = ", ".join(keywords[:3])
     if not concept_keys:
         return capitalised(terms)
