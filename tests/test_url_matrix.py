@@ -87,6 +87,7 @@ RULES = {
     "consult:summary": [("slug", SECRETARIAT), ("africa_summary", only("officer", "coordinator_africa")),
                         ("published_summary", EVERYONE)],
     "consult:public-consultation": [("slug", EVERYONE)],
+    "consult:public-open-data": [("slug", EVERYONE)],
     "consult:audit-list": [("none", SECRETARIAT)],
     "consult:audit-export": [("none", SECRETARIAT)],
     "consult:task-failures": [("none", SECRETARIAT)],

@@ -15,7 +15,7 @@ PAPER_EXTENSIONS = {".md", ".txt", ".docx"}
 class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
-        fields = ["title", "slug", "language", "description", "status", "opens_at", "closes_at"]
+        fields = ["title", "slug", "language", "description", "status", "opens_at", "closes_at", "open_data_licence"]
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -26,10 +26,19 @@ class ConsultationForm(forms.ModelForm):
             "language": _("Language"),
             "description": _("Description"),
             "status": _("Status"),
+            "open_data_licence": _("Open-data licence"),
             "opens_at": _("Opens at"),
             "closes_at": _("Closes at"),
         }
         field_classes = {"title": EnteredTextField, "description": EnteredTextField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (a script, an older page) keeps the default licence.
+        self.fields["open_data_licence"].required = False
+
+    def clean_open_data_licence(self):
+        return self.cleaned_data["open_data_licence"] or Consultation._meta.get_field("open_data_licence").default
 
     def clean(self):
         cleaned = super().clean()

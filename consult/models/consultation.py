@@ -42,6 +42,14 @@ class Consultation(models.Model):
     reminder_days = models.PositiveSmallIntegerField(
         default=7, help_text=_("Remind states that have not submitted this many days before the deadline.")
     )
+    open_data_licence = models.CharField(
+        max_length=20,
+        choices=[
+            ("CC-BY-4.0", "CC BY 4.0"), ("CC-BY-SA-4.0", "CC BY-SA 4.0"), ("CC0-1.0", "CC0 1.0"), ("ODbL-1.0", "ODbL 1.0"),
+        ],
+        default="CC-BY-4.0",
+        help_text=_("The licence of the published figures and responses in the open-data package."),
+    )
     civil_society_can_amend = models.BooleanField(
         default=True, help_text=_("Civil society may edit a submitted response until the deadline.")
     )

@@ -4,6 +4,8 @@ People who may not see a report or summary get 404, as if it did not exist (or a
 log in, when logging in might let them); a step they may not take is 403.
 """
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -31,6 +34,7 @@ from ..selectors.reports import published_groupings, published_positions, publis
 from ..selectors.summaries import regional_summary
 from ..selectors.workflow import receipt_sections
 from ..services.audit import audit_record
+from ..services.open_data import open_data_zip
 from ..services.reports.build import report_filename, report_publish, report_retry, reports_request
 from ..services.reports.html import summary_context
 from .access import secretariat_required
@@ -159,6 +163,15 @@ def public_consultation(request, slug):
         "responses": responses,
     }
     return render(request, "reports/public_consultation.html", context)
+
+
+def public_open_data(request, slug):
+    consultation = visible_consultation(request, slug)
+    archive = tempfile.TemporaryFile(suffix=".zip")
+    source = request.build_absolute_uri(reverse("consult:public-consultation", kwargs={"slug": slug}))
+    open_data_zip(consultation=consultation, stream=archive, source_url=source)
+    archive.seek(0)
+    return FileResponse(archive, as_attachment=True, filename=f"{slug}-open-data.zip", content_type="application/zip")
 
 
 def public_response(request, slug, position_id):
