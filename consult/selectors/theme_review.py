@@ -145,8 +145,11 @@ def m49_regions() -> list[RegionalGrouping]:
     return list(RegionalGrouping.objects.filter(kind=RegionalGrouping.Kind.M49_REGION).in_name_order())
 
 
-def question_campaigns(consultation, code, states=None) -> list[Campaign]:
-    """Return the question's campaigns, largest first, each with its representative text and first members."""
+def question_campaigns(consultation, code, states=None):
+    """Return the question's campaigns, largest first, each with its representative text and first members.
+
+    A queryset: the page shows the largest few and counts the others.
+    """
     campaigns = Campaign.objects.filter(consultation=consultation, question_code=code)
     if states is not None:
         campaigns = campaigns.filter(members__state__in=states).distinct()
@@ -154,7 +157,7 @@ def question_campaigns(consultation, code, states=None) -> list[Campaign]:
     campaigns = campaigns.select_related("representative__answer").prefetch_related(
         Prefetch("members", queryset=in_states(members, states)[:CAMPAIGN_NAMES], to_attr="listed")
     )
-    return list(campaigns.order_by("-size", "pk"))
+    return campaigns.order_by("-size", "pk")
 
 
 ANSWER_FILTERS = {

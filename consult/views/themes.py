@@ -44,6 +44,7 @@ from ..services.themes.export import themes_document, themes_json, themes_workbo
 from .access import secretariat_required
 
 ANSWERS_PER_PAGE = 25
+CAMPAIGNS_PER_PAGE = 10
 
 
 def consultation_for(request, slug):
@@ -84,7 +85,8 @@ def question_review(request, slug, code):
     context = {
         "consultation": consultation, "question": question, "can_review": states is None,
         "progress": review_progress(consultation, code, states), "rows": question_themes(consultation, code, states),
-        "regions": m49_regions(), "campaigns": question_campaigns(consultation, code, states),
+        "regions": m49_regions(), "campaigns": Paginator(question_campaigns(consultation, code, states),
+                                                         CAMPAIGNS_PER_PAGE).get_page(request.GET.get("campaigns")),
         "review": consultation.question_reviews.filter(question_code=code).first(),
     }
     return render(request, "consult/themes/question.html", context)
