@@ -1,3 +1,4 @@
+import base64
 from pathlib import Path
 
 from django import forms
@@ -40,3 +41,23 @@ class ResponseImportForm(forms.Form):
 
     def clean_file(self):
         return table_upload_clean(self.cleaned_data["file"])
+
+
+class OfflineUploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled questionnaire (.xlsx)"))
+
+    def clean_file(self):
+        return table_upload_clean(self.cleaned_data["file"], extensions={".xlsx"})
+
+
+class OfflineConfirmForm(forms.Form):
+    """The previewed file, sent back with the confirmation and checked again before anything changes."""
+
+    content = forms.CharField(widget=forms.HiddenInput)
+    filename = forms.CharField(widget=forms.HiddenInput, max_length=255)
+
+    def clean_content(self):
+        try:
+            return base64.b64decode(self.cleaned_data["content"], validate=True)
+        except ValueError:
+            raise forms.ValidationError(_("The file was lost on the way; upload it again.")) from None

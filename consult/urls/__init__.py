@@ -10,6 +10,7 @@ from . import (
     exports,
     failures,
     imports,
+    offline,
     invitations,
     registration,
     reports,
@@ -32,6 +33,7 @@ urlpatterns = [
     *audit.urlpatterns,
     *failures.urlpatterns,
     *imports.urlpatterns,
+    *offline.urlpatterns,
     *api_tokens.urlpatterns,
     *themes.urlpatterns,
 ]
