@@ -1,11 +1,14 @@
 """Figures are counted in the database from submitted responses only, and summaries read them."""
 
+from collections import defaultdict
+
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.celery import app
 from consult.models import Aggregate, Position, Publication, RegionalGrouping
+from consult.models import Excerpt as StoredExcerpt
 from consult.selectors.summaries import Excerpt, regional_summary
 from consult.services.aggregation import aggregates_rebuild
 from consult.services.demo_responses import demo_responses_generate
@@ -167,6 +170,36 @@ def test_excerpts_come_only_from_submitted_responses_allowed_to_be_published(db)
         Excerpt("1.1-own_work", "We map remittance costs each quarter.", ""),
         Excerpt("1.1-practices", "A one-stop centre advises returning migrants.", ""),
     ]
+
+
+def test_excerpts_are_picked_when_counting_the_first_few_per_question_audience_and_grouping(db):
+    make_member_state("FRA")
+    consultation = make_open_consultation()
+    demo_responses_generate(consultation=consultation, states=1, organisations=40, all_submitted=True)
+    Position.objects.filter(consultation=consultation).update(publication=Publication.ATTRIBUTED)
+
+    aggregates_rebuild(consultation=consultation)
+
+    picked = StoredExcerpt.objects.filter(consultation=consultation, grouping=None, audience="civil_society")
+    by_question = defaultdict(list)
+    for excerpt in picked.order_by("place"):
+        by_question[excerpt.question_code].append(excerpt.text)
+    assert by_question and all(len(texts) <= StoredExcerpt.PER_QUESTION for texts in by_question.values())
+    for code, texts in by_question.items():  # The earliest submitted, as the old search over all answers found.
+        earliest = Answer.objects.filter(
+            response__position__consultation=consultation, question__code=code, question__is_current=True,
+            response__position__audience="civil_society",
+        ).exclude(text="").order_by("response__submitted_at", "pk").values_list("text", flat=True)
+        assert texts == list(earliest[: StoredExcerpt.PER_QUESTION])
+
+
+def test_a_summary_reads_stored_figures_and_excerpts_never_the_answers(db):
+    built = built_and_counted()
+
+    with CaptureQueriesContext(connection) as queries:
+        regional_summary(built.consultation, built.groupings["m49-002"], internal=True)
+
+    assert not [query["sql"] for query in queries if Answer._meta.db_table in query["sql"]]
 
 
 def test_a_confidential_or_draft_text_never_appears_in_any_summary(db):

@@ -7,7 +7,7 @@ from .languages import RIGHT_TO_LEFT, Audience, Language
 from .positions import DeadlineExtension, Position, PositionEvent
 from .questions import PositionPaper, Questionnaire, QuestionTemplate
 from .reliability import OutboxTask, SubmissionKey, TaskFailure
-from .reports import Aggregate, Report, ReminderLog
+from .reports import Aggregate, Excerpt, Report, ReminderLog
 from .stakeholders import (
     CivilSocietyOrganisation,
     CivilSocietyRepresentative,
@@ -21,6 +21,7 @@ from .themes import AnalysedAnswer, AnalysisRun, Campaign, QuestionReview, Sourc
 __all__ = [
     "RIGHT_TO_LEFT",
     "Aggregate",
+    "Excerpt",
     "ApiToken",
     "AnalysedAnswer",
     "AnalysisRun",

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .consultation import Consultation
 from .languages import Audience
-from .stakeholders import RegionalGrouping
+from .positions import Publication
+from .stakeholders import MemberState, RegionalGrouping
 
 
 class Aggregate(models.Model):
@@ -53,6 +54,34 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         """Return the summaries built and published: readable without an account."""
         return self.summaries().filter(is_published=True, status=Report.Status.DONE)
+
+
+class Excerpt(models.Model):
+    """A publishable long-text answer, picked when the figures are counted, for a grouping's summaries.
+
+    For each question, audience and grouping (None: the whole world), the first PER_QUESTION
+    answers of positions that count and chose publication (attributed or anonymous, never
+    confidential), earliest submitted first. Summaries read these rows and never search the
+    answers, so a summary costs the same whatever the number of responses.
+    """
+
+    PER_QUESTION = 3
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="excerpts")
+    grouping = models.ForeignKey(RegionalGrouping, on_delete=models.CASCADE, null=True, blank=True)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    question_code = models.CharField(max_length=64)
+    place = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    publication = models.CharField(max_length=20, choices=Publication.choices)
+    member_state = models.ForeignKey(MemberState, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    organisation_name = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["consultation", "grouping"])]
+
+    def __str__(self):
+        return f"{self.question_code} #{self.place}"
 
 
 class Report(models.Model):

@@ -1,4 +1,4 @@
-"""The reads behind a regional summary: stored figures, consensus, coverage, publishable texts.
+"""The reads behind a regional summary: stored figures and excerpts, consensus, coverage.
 
 Nothing here counts answers one by one: the aggregation service has stored the figures, and
 each read is one query however many responses there are.
@@ -7,15 +7,15 @@ each read is one query however many responses there are.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django_countries import countries as all_countries
 
-from surveys.models import Answer, Question
+from surveys.models import Question
 
 from ..models import (
     Aggregate,
     Audience,
+    Excerpt,
     FocalPoint,
     Invitation,
     Position,
@@ -114,30 +114,18 @@ def named_respondents(consultation, states, countries, limit: int) -> tuple[list
     return sorted(state_names, key=name_sort_key), list(names[:limit]), organisations.count()
 
 
-def publishable_texts(consultation, states, countries, per_question: int):
-    """Return the first long-text answers to each current question whose respondents allowed publication.
+def stored_excerpts(consultation, grouping=None) -> list[dict]:
+    """Return the excerpts picked for the grouping (None: the world) when the figures were counted, in place order.
 
-    Only positions that count (submitted, not reopened), never a confidential one; in the states and countries given
-    (countries None: anywhere). Rows hold the text, the question, audience, publication and
-    the respondent's name.
+    Rows hold the question code, audience, place, text, publication and the respondent's name
+    (the state's in the active language, or the organisation's).
     """
-    answers = Answer.objects.filter(
-        response__position__in=Position.objects.counted().filter(consultation=consultation),
-        response__position__publication__in=PUBLISHABLE,
-        question__is_current=True,
-        question__type=Question.Type.LONG_TEXT,
-    ).exclude(text="")
-    if countries is not None:
-        answers = answers.filter(
-            Q(response__position__member_state__in=states) | Q(response__position__organisation__country__in=countries)
-        )
-    place = Window(RowNumber(), partition_by=[F("question_id")], order_by=[F("response__submitted_at"), F("pk")])
-    rows = answers.annotate(place=place).filter(place__lte=per_question).values(
-        "question__reference", "question__code", "question__order", "text", "place",
-        audience=F("response__position__audience"), publication=F("response__position__publication"),
-        state=local_name("response__position__member_state__"), organisation=F("response__position__organisation__name"),
-    )
-    return sorted(rows, key=lambda row: (row["audience"], row["question__order"], row["place"]))
+    rows = Excerpt.objects.filter(consultation=consultation, grouping=grouping).order_by("audience", "question_code",
+                                                                                         "place")
+    return list(rows.values(
+        "audience", "question_code", "place", "text", "publication",
+        state=local_name("member_state__"), organisation=F("organisation_name"),
+    ))
 
 
 def states_by_subregion(consultation, states) -> list[tuple[str, int, int, int]]:

@@ -28,8 +28,8 @@ of the question, else the question template of that language, else the question'
 
 Excerpts: the long-text answers (good practices, own work) of submitted responses whose
 respondent chose publication, attributed (with the state's or organisation's name) or
-anonymous (attribution ""); never a confidential one. At most EXCERPTS_PER_QUESTION per
-question, earliest submitted first.
+anonymous (attribution ""); never a confidential one. At most Excerpt.PER_QUESTION per
+question, earliest submitted first: picked when the figures are counted (the Excerpt model).
 """
 
 from collections import defaultdict
@@ -61,8 +61,8 @@ from .aggregates import (
     current_questions,
     is_support_question,
     named_respondents,
-    publishable_texts,
     states_by_subregion,
+    stored_excerpts,
     stored_figures,
     support_by_grouping,
 )
@@ -70,7 +70,6 @@ from .consensus import Ranked, Standing, consensus_ranking, standing_of
 from .themes import ReviewedTheme, reviewed_themes_for
 
 DIVERGENCE_FLAG = 1.0
-EXCERPTS_PER_QUESTION = 3
 NAMED_ORGANISATIONS_SHOWN = 300  # beyond, the annex gives the number (the public page lists them all)
 TEXT_TYPES = {Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT}
 
@@ -183,8 +182,9 @@ def regional_summary(consultation, grouping=None, *, internal: bool = False) -> 
     stored = stored_figures(consultation, grouping)
     states = MemberState.objects.all() if grouping is None else grouping.members.all()
     countries = None if grouping is None else states.alpha2_codes()
-    questions = QuestionIndex(current_questions(consultation))
-    excerpts = excerpts_by_reference(consultation, states, countries, stored, disclosure)
+    current = current_questions(consultation)
+    questions = QuestionIndex(current)
+    excerpts = excerpts_by_reference(consultation, grouping, current, stored, disclosure)
     areas = [
         area_summary(area, questions, stored, disclosure, excerpts) for area in summary_areas(consultation)
     ]
@@ -407,15 +407,19 @@ def first_scale_mean(figures: list[QuestionFigures]) -> float | None:
     return next((figure.mean for figure in figures if figure.type == Question.Type.SCALE), None)
 
 
-def excerpts_by_reference(consultation, states, countries, stored, disclosure) -> dict[str, list[Excerpt]]:
-    """Return the publishable long-text answers in the grouping, by recommendation code."""
+def excerpts_by_reference(consultation, grouping, questions, stored, disclosure) -> dict[str, list[Excerpt]]:
+    """Return the excerpts picked for the grouping, by recommendation code, in question order."""
+    current = {(question.audience, question.code): question for question in questions}
+    rows = [row for row in stored_excerpts(consultation, grouping) if (row["audience"], row["question_code"]) in current]
+    rows.sort(key=lambda row: (row["audience"], current[row["audience"], row["question_code"]].order, row["place"]))
     excerpts = defaultdict(list)
-    for row in publishable_texts(consultation, states, countries, EXCERPTS_PER_QUESTION):
+    for row in rows:
         anonymous = row["publication"] == Publication.ANONYMOUS
         if anonymous and disclosure.hides(stored.audience_respondents(row["audience"])):
             continue
         attribution = "" if anonymous else row["state"] or row["organisation"]
-        excerpts[row["question__reference"]].append(Excerpt(row["question__code"], row["text"], attribution))
+        reference = current[row["audience"], row["question_code"]].reference
+        excerpts[reference].append(Excerpt(row["question_code"], row["text"], attribution))
     return excerpts
 
 

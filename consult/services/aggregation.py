@@ -29,8 +29,10 @@ from ..models import (
     Aggregate,
     CivilSocietyOrganisation,
     Consultation,
+    Excerpt,
     MemberState,
     Position,
+    Publication,
     Questionnaire,
     RegionalGrouping,
 )
@@ -133,6 +135,47 @@ LEFT JOIN cell_rollup cr
     ON cr.grouping_key = qr.grouping_key AND cr.audience = qr.audience
     AND cr.question_id = qr.question_id AND cr.choice_id = c.id
 """
+# Excerpts: the first few publishable long texts of each question and audience per state (one
+# window over the texts), then the first few of those per grouping: a grouping's first answers
+# are among its states' first ones.
+EXCERPTS_SQL = """
+INSERT INTO {excerpt} (consultation_id, grouping_id, audience, question_code, place, text, publication,
+                       member_state_id, organisation_name)
+WITH
+country_state (country, state_id) AS ({country_states}),
+text_answer AS (
+    SELECT a.id, a.text, q.code, p.audience, p.publication, p.member_state_id, COALESCE(o.name, '') AS organisation,
+           COALESCE(p.member_state_id, cs.state_id, 0) AS state_key, r.submitted_at
+    FROM {answer} a
+    JOIN {position} p ON p.response_id = a.response_id
+    JOIN {response} r ON r.id = a.response_id
+    JOIN {question} q ON q.id = a.question_id
+    LEFT JOIN {organisation} o ON o.id = p.organisation_id
+    LEFT JOIN country_state cs ON cs.country = o.country
+    WHERE p.consultation_id = %s AND p.status = %s AND r.status = %s AND p.publication IN (%s, %s)
+      AND q.is_current = %s AND q.type = %s AND a.text <> ''
+),
+state_first AS (
+    SELECT * FROM (
+        SELECT t.*, ROW_NUMBER() OVER (PARTITION BY state_key, audience, code ORDER BY submitted_at, id) AS n
+        FROM text_answer t
+    ) numbered WHERE n <= %s
+),
+scope (state_key, grouping_key) AS (
+    SELECT DISTINCT state_key, 0 FROM state_first
+    UNION ALL
+    SELECT memberstate_id, regionalgrouping_id FROM {membership}
+),
+grouping_first AS (
+    SELECT * FROM (
+        SELECT f.*, s.grouping_key,
+               ROW_NUMBER() OVER (PARTITION BY s.grouping_key, f.audience, f.code ORDER BY f.submitted_at, f.id) AS place
+        FROM state_first f JOIN scope s ON s.state_key = f.state_key
+    ) numbered WHERE place <= %s
+)
+SELECT %s, NULLIF(grouping_key, 0), audience, code, place, text, publication, member_state_id, organisation
+FROM grouping_first
+"""
 COLUMNS = (
     "consultation_id", "audience", "grouping_id", "question_code", "choice_value", "respondents", "count",
     "share", "mean", "median", "mean_rank", "first_place_share", "computed_at",
@@ -156,11 +199,26 @@ def aggregates_rebuild(*, consultation: Consultation) -> int:
         Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
         sql, params = rebuild_statement(consultation)
         Aggregate.objects.filter(consultation=consultation).delete()
+        excerpts_pick(consultation)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("; ".join(POSTGRESQL_SETTINGS))
             cursor.execute(sql, params)
             return cursor.rowcount
+
+
+def excerpts_pick(consultation: Consultation) -> int:
+    """Replace the consultation's excerpts with the first publishable texts of each grouping; return how many."""
+    Excerpt.objects.filter(consultation=consultation).delete()
+    country_states, country_params = country_states_sql()
+    sql = EXCERPTS_SQL.format(country_states=country_states, **tables())
+    params = [
+        *country_params, consultation.pk, *COUNTED_STATUSES, Publication.ATTRIBUTED.value, Publication.ANONYMOUS.value,
+        True, Question.Type.LONG_TEXT.value, Excerpt.PER_QUESTION, Excerpt.PER_QUESTION, consultation.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def aggregates_refresh(*, consultation: Consultation) -> int:
@@ -194,7 +252,7 @@ def tables() -> dict[str, str]:
     models = {
         "aggregate": Aggregate, "choice": Choice, "question": Question, "questionnaire": Questionnaire,
         "position": Position, "response": Response, "organisation": CivilSocietyOrganisation, "answer": Answer,
-        "membership": RegionalGrouping.members.through,
+        "membership": RegionalGrouping.members.through, "excerpt": Excerpt,
     }
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 

@@ -11,6 +11,7 @@ from surveys.services import StaleSection, response_section_save
 
 from ..models import AuditEvent, CivilSocietyOrganisation, Position, PositionEvent, Publication
 from ..permissions import acts_for, can_edit_position
+from .aggregation import aggregates_refresh_enqueue
 from .audit import audit_record
 
 Accreditation = CivilSocietyOrganisation.Accreditation
@@ -149,5 +150,7 @@ def position_publication_set(*, position: Position, publication: str, actor) -> 
             action=AuditEvent.Action.PUBLICATION_CHANGED, actor=actor, consultation=position.consultation_id,
             obj=position, details={"from": previous_value, "to": publication},
         )
+        if position.status == Position.Status.SUBMITTED:  # Its texts may now be quoted, or no longer.
+            aggregates_refresh_enqueue(position.consultation_id)
     return position
 

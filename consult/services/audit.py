@@ -46,6 +46,9 @@ SEAL_TASK = "consult.tasks.audit_seal_task"
 # Set while a seal task is on its way; it lapses if the task is lost, so the next commit asks again.
 SEAL_PENDING_KEY = "consult:audit-seal-pending"
 SEAL_PENDING_SECONDS = 60
+# The task waits this long before it runs: the commits of that second find it on its way and
+# publish nothing, so a burst of acts costs one seal a second.
+SEAL_DELAY_SECONDS = 1
 CHAIN_STATUS_KEY = "consult:audit-chain-status"
 CSV_COLUMNS = [
     "id", "sequence", "created_at", "action", "actor_id", "actor_name", "consultation_id", "object_type", "object_id",
@@ -109,7 +112,7 @@ def seal_request() -> None:
     if not cache.add(SEAL_PENDING_KEY, True, timeout=SEAL_PENDING_SECONDS):
         return
     try:
-        task_publish(SEAL_TASK)
+        task_publish(SEAL_TASK, countdown=SEAL_DELAY_SECONDS)
     except Exception:
         cache.delete(SEAL_PENDING_KEY)  # The next commit tries again; beat seals meanwhile.
         raise
