@@ -7,7 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consult', '0014_api_tokens'),
+        # Both of main's 0015 migrations: this one also joins their two branches.
+        ('consult', '0015_open_data_licence'),
+        ('consult', '0015_theme_public_id'),
     ]
 
     operations = [
