@@ -7,9 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        # Both of main's 0015 migrations: this one also joins their two branches.
-        ('consult', '0015_open_data_licence'),
-        ('consult', '0015_theme_public_id'),
+        ('consult', '0016_merge_open_data_licence_theme_public_id'),
     ]
 
     operations = [
