@@ -26,6 +26,7 @@ from ..aggregation import aggregates_refresh_enqueue
 from ..audit import audit_record
 from ..demo_responses import answers_write
 from ..workflow import consultation_prefix, random_part
+from .kobo import KoboReader, is_kobo_export
 from .lines import ImportLine, LineReader
 from .tables import TableError, table_read
 from .values import AnswerRow, CellError
@@ -120,7 +121,10 @@ def lines_process(consultation, filename, content, audience, *, actor, write: bo
     except TableError as error:
         raise ResponseImportError([str(error)]) from None
     plan = ImportPlan(consultation, filename, hashlib.sha256(content).hexdigest())
-    reader = LineReader(consultation, table.header)
+    if is_kobo_export(table.header):
+        reader = KoboReader(consultation, table.header, audience)
+    else:
+        reader = LineReader(consultation, table.header)
     errors = reader.header_errors()
     if errors:
         raise ResponseImportError(errors)
@@ -309,7 +313,7 @@ def chunk_write(plan: ImportPlan, items: list[ImportLine], actor, now: datetime)
     answers_write((item.position.response_id, *row) for item in created + updated for row in item.answers)
     PositionEvent.objects.bulk_create(
         PositionEvent(position=item.position, actor=actor, action=PositionEvent.Action.IMPORTED,
-                      comment=f"{plan.filename}, line {item.line}")
+                      comment=f"{plan.filename}, line {item.line}" + (f", {item.instance_id}" if item.instance_id else ""))
         for item in created + updated
     )
 
