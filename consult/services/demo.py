@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import (
+    AnalysisRun,
     CivilSocietyOrganisation,
     CivilSocietyRepresentative,
     Consultation,
@@ -28,6 +29,7 @@ from .papers import position_paper_import
 from .questions import questions_generate
 from .reports.build import reports_request
 from .stakeholders import groupings_import_csv, member_states_load
+from .themes.analysis import texts_analyse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAPER = FIXTURES / "iom-hld-2013-position-paper.fr.md"
@@ -62,8 +64,19 @@ def demo_setup() -> DemoResult:
     # France and Senegal are left to the demo's focal points, to answer through the site.
     lines.append(demo_responses_generate(consultation=consultation, exclude_iso3=["FRA", "SEN"]).summary())
     lines.append(f"Aggregates: {aggregates_rebuild(consultation=consultation)} figures counted.")
+    lines.append(demo_themes(consultation))
     lines.append(demo_reports(consultation))
     return DemoResult(consultation=consultation, accounts=accounts, lines=lines)
+
+
+def demo_themes(consultation) -> str:
+    """Propose themes in the demo's long answers once, for the secretariat to review on the site."""
+    if AnalysisRun.objects.filter(consultation=consultation).exists():
+        return "Themes: already analysed (analyse again on the Themes page)."
+    run = texts_analyse(run=AnalysisRun.objects.create(consultation=consultation))
+    questions = run.outcome["questions"]
+    themes = sum(question["themes_proposed"] for question in questions)
+    return f"Themes: {themes} proposed in the long answers to {len(questions)} questions."
 
 
 def demo_reports(consultation) -> str:
