@@ -144,6 +144,12 @@ AGGREGATE_COALESCE_SECONDS = int(os.environ.get("AGGREGATE_COALESCE_SECONDS", "1
 OUTBOX_PUBLISH_GRACE_SECONDS = int(os.environ.get("OUTBOX_PUBLISH_GRACE_SECONDS", "5"))
 OUTBOX_REPUBLISH_AFTER_SECONDS = int(os.environ.get("OUTBOX_REPUBLISH_AFTER_SECONDS", "30"))
 OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "10"))
+# A worker building a report renews its lease every REPORT_HEARTBEAT_SECONDS; beat looks every
+# REPORT_SWEEP_SECONDS for running reports whose lease (REPORT_LEASE_SECONDS) has lapsed, as their
+# worker was lost, and marks them failed, to be built again. No need to lower the visibility timeout.
+REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "10"))
+REPORT_LEASE_SECONDS = float(os.environ.get("REPORT_LEASE_SECONDS", "45"))
+REPORT_SWEEP_SECONDS = float(os.environ.get("REPORT_SWEEP_SECONDS", "10"))
 # `celery -A config beat` runs these; the worker does the work.
 CELERY_BEAT_SCHEDULE = {
     # A relay run not started within its own interval is dropped: the next one does the same.
@@ -157,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-trail": {"task": "consult.tasks.audit_seal_task", "schedule": 60.0, "options": {"expires": 60}},
     "send-reminders": {"task": "consult.tasks.reminders_send_task", "schedule": 24 * 3600.0},
     "expire-submission-keys": {"task": "consult.tasks.submission_keys_expire_task", "schedule": 24 * 3600.0},
+    "fail-stalled-reports": {
+        "task": "consult.tasks.reports_fail_stalled_task",
+        "schedule": REPORT_SWEEP_SECONDS,
+        "options": {"expires": REPORT_SWEEP_SECONDS},
+    },
 }
 
 # The API (/api/v1/, consult/api/): personal tokens or the site's session; JSON only. Requests per

@@ -19,12 +19,15 @@ from consult.services.password_reset import password_reset_mail_send
 from consult.services.questions import questions_generate
 from consult.services.reminders import reminders_send
 from consult.services.reports.build import report_build, report_fail
+from consult.services.reports.lease import report_claim, reports_fail_stalled
 from consult.services.submissions import submission_keys_expire
 from consult.services.themes.analysis import run_fail, texts_analyse
 
 logger = logging.getLogger(__name__)
 
 REPORT_BUILD_MAX_RETRIES = 4
+# How many times a second delivery of a build waits for the first one's lease before leaving it be.
+REPORT_LEASE_WAITS = 10
 
 
 # Generation is idempotent, so a run cut short by a lost connection or a deadlock is safe to retry.
@@ -111,6 +114,13 @@ def report_build_task(self, report_id: str) -> str:
     report = Report.objects.select_related("consultation", "grouping").filter(pk=report_id).first()
     if report is None or report.status == Report.Status.DONE:
         return "nothing to build"
+    # A build under way elsewhere (this message delivered again while its worker still beats) is
+    # left to finish: wait until its lease lapses, then build only if it has not finished.
+    wait = report_claim(report)
+    if wait:
+        if self.request.retries >= REPORT_LEASE_WAITS:
+            return "being built by another worker"
+        raise self.retry(countdown=wait, max_retries=REPORT_LEASE_WAITS)
     try:
         return report_build(report=report).status
     except OperationalError as error:
@@ -133,3 +143,10 @@ def texts_analyse_task(run_id: int) -> str:
     except Exception as error:
         logger.exception("Analysis run %s failed", run_id)
         return run_fail(run=run, error=f"{type(error).__name__}: {error}").status
+
+
+# Not retried: beat runs it again in a few seconds.
+@shared_task(ignore_result=True, autoretry_for=())
+def reports_fail_stalled_task() -> str:
+    """Mark failed, to be built again, the running reports whose worker stopped beating."""
+    return f"{reports_fail_stalled()} stalled reports failed."

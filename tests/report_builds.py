@@ -94,7 +94,8 @@ class KilledBuild:
     def redelivered(self):
         """Start a second worker; yield once it has built the report again (a context manager's body)."""
         database = settings.DATABASES["default"]
-        env = {**self.env, "CELERY_VISIBILITY_TIMEOUT": "3"}
+        # Its lease shorter than the redelivery, so that it takes over the build at once.
+        env = {**self.env, "CELERY_VISIBILITY_TIMEOUT": "3", "REPORT_LEASE_SECONDS": "2"}
         return worker_process(database, queues=[self.queue], env=env)
 
     def wait_until_built(self, timeout=120):

@@ -2,7 +2,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .consultation import Consultation
 from .languages import Audience
@@ -116,6 +118,9 @@ class Report(models.Model):
     is_published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Renewed every few seconds by the worker building the report: a running report whose heartbeat
+    # has stopped lost its worker (consult.services.reports.lease).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -123,12 +128,18 @@ class Report(models.Model):
     SUMMARY_FORMATS = [Format.HTML, Format.DOCX, Format.PDF, Format.XLSX]
     # The raw submitted answers, exported on the workers: large exports do not hold up a web request.
     EXPORT_FORMATS = [Format.CSV_ANSWERS, Format.XLSX_ANSWERS]
+    # Stored in English, shown in the reader's language (error_message).
+    STALLED_ERROR = gettext_noop("The worker building this report stopped before it finished. Build it again.")
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.consultation} · {self.grouping or 'world'} · {self.format} ({self.language})"
+
+    def error_message(self) -> str:
+        """Return why the build failed, in the active language when it is one of ours."""
+        return gettext(self.error) if self.error == self.STALLED_ERROR else self.error
 
 
 class ReminderLog(models.Model):

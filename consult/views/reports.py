@@ -98,7 +98,7 @@ def report_status(request, report_id):
     report = built_report(request, report_id)
     if not can_see_report(request.user, report):
         raise Http404
-    error = report.error if can_follow_reports(request.user) else ""
+    error = report.error_message() if can_follow_reports(request.user) else ""
     return JsonResponse({"status": report.status, "progress": report.progress, "error": error})
 
 

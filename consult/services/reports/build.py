@@ -17,6 +17,7 @@ from consult.services.exports import responses_export_csv, responses_export_xlsx
 
 from .docx import render_docx
 from .html import render_html
+from .lease import report_heartbeat
 from .pdf import render_pdf
 from .xlsx import render_xlsx
 
@@ -57,9 +58,16 @@ def report_build(*, report: Report) -> Report:
     """Build the report's file from the stored aggregates; mark it done, or failed with the error.
 
     A lost database connection is raised for the task to retry; any other error fails the
-    report, with its message shown on the reports page.
+    report, with its message shown on the reports page. Meanwhile a thread renews the report's
+    heartbeat, so that a build whose worker is lost is failed by the sweep (lease.py).
     """
-    report_progress(report, status=Report.Status.RUNNING, progress=10, error="")
+    report_progress(report, status=Report.Status.RUNNING, progress=10, error="", heartbeat_at=timezone.now())
+    with report_heartbeat(report):
+        return report_render(report)
+
+
+def report_render(report: Report) -> Report:
+    """Write the report's file, its worker beating (report_build)."""
     # Names of states, regions and the world in the report's language ("zh" is Django's "zh-hans").
     language = interface_language(report.language)
     if report.format in Report.EXPORT_FORMATS:
