@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import translation
 from matplotlib import font_manager
 
-from consult.services.reports.charts import Chart, ChartRow, Segment, cache_key, chart_png, chart_svg
+from consult.services.reports.charts import Chart, ChartRow, Panel, Segment, cache_key, chart_png, chart_svg
 from consult.services.reports.document import summary_document
 from consult.services.reports.fonts import chart_fonts
 from consult.services.reports.pdf import render_pdf
@@ -37,8 +37,8 @@ print(json.dumps({{"fonts": sorted(fonts), "text": pdf.pages[0].extract_text()}}
 
 
 def a_chart(*labels):
-    return Chart(rows=[ChartRow(label, [Segment("支持 دعم", 0.6, "60%"), Segment("反对", 0.4, "40%")]) for label in labels],
-                 alt="")
+    segments = [Segment("支持 دعم", 0.6, "60%", "#1f6f8b"), Segment("反对", 0.4, "40%", "#c8553d")]
+    return Chart(panels=[Panel("会员国 الدول الأعضاء", [ChartRow(label, segments) for label in labels])], alt="")
 
 
 def render_without_system_fonts(tmp_path, language, grouping):

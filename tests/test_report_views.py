@@ -228,7 +228,8 @@ def test_summaries_built_from_submitted_answers_show_the_hand_counted_figures(in
 
     html = (tmp_path / "out" / f"{answered.slug}-world-en.html").read_text()
     # 1.1-support: support 2 of 3, do not support 1 of 3; 1.1-priority: 4, 5, 3 -> mean 4.0, median 4.0.
-    assert "66.7%" in html and "33.3%" in html and "Respondents: 3" in html
+    assert "66.7%" in html and "medium 33.3%" in html and "4.0" in html
+    assert '<th scope="row">Respondents</th><td class="report-number">3</td>' in html
     workbook = openpyxl.load_workbook(tmp_path / "out" / f"{answered.slug}-world-en.xlsx")
     rows = list(workbook["Area 1"].iter_rows(values_only=True))
     priority = next(row for row in rows if row[2] == "1.1-priority" and row[4] in ("", None))

@@ -33,9 +33,9 @@ NAME_COLLATIONS = {"postgresql": "und-x-icu", "sqlite": "name_order"}
 
 def name_order(path: str = "", language: str | None = None):
     """Return what orders by the name (at `path`, "region__") in a language, default the active one."""
-    field = path + NamedInLanguages.name_field(language)
+    name = local_name(path, language)  # English where the language's name is blank, as shown
     collation = NAME_COLLATIONS.get(connection.vendor)
-    return Collate(field, collation) if collation else F(field)
+    return Collate(name, collation) if collation else name
 
 
 def local_name(path: str = "", language: str | None = None):

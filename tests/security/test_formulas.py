@@ -212,4 +212,8 @@ def test_there_is_no_other_spreadsheet_to_check():
         for path in (root / folder).rglob("*.py")
         if re.search(r"csv\.writer|csv\.DictWriter|Workbook\(", path.read_text(encoding="utf-8"))
     }
-    assert writers == {"consult/services/exports.py", "consult/services/reports/xlsx.py", "consult/services/audit.py"}
+    assert writers == {
+        "consult/services/exports.py", "consult/services/reports/xlsx.py", "consult/services/audit.py",
+        "consult/services/open_data.py", "consult/services/themes/export.py", "consult/services/xlsform.py",
+        "consult/services/imports/offline.py",
+    }

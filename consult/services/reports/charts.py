@@ -305,7 +305,7 @@ def axis_number(value: float, _position) -> str:
 
 def text_inches(text: str, *, bold: bool = False) -> float:
     """Return how wide the text is drawn at the chart's size, in the active fonts (measured, without drawing)."""
-    return measured_inches(text, bold, tuple(matplotlib.rcParams["font.family"]))
+    return measured_inches(ISOLATES.sub("", text), bold, tuple(matplotlib.rcParams["font.family"]))
 
 
 @lru_cache(maxsize=4096)
