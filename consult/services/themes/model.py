@@ -13,12 +13,14 @@ hundred words take well under a gigabyte (see bench/themes.py).
 """
 
 import math
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
@@ -126,7 +128,11 @@ def choose_theme_count(matrix) -> int:
 def factorise(matrix, k: int, max_iter: int = 300) -> tuple[np.ndarray, np.ndarray]:
     """Return the answers' weights on the k themes, and the themes' loadings on the features."""
     model = NMF(n_components=k, init="nndsvda", max_iter=max_iter, tol=1e-3, random_state=0)
-    return model.fit_transform(matrix), model.components_
+    with warnings.catch_warnings():
+        # The iteration cap is deliberate (a sample's rough factors only rank theme counts): not a fault to print.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(matrix)
+    return weights, model.components_
 
 
 def memberships(weights: np.ndarray) -> np.ndarray:
