@@ -22,40 +22,28 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from surveys.models import Question, ResponseSection
-from surveys.selectors import is_blank, response_values, survey_sections, section_questions, value_display
+from surveys.selectors import is_blank, response_values, survey_sections, section_questions
+from surveys.services import SectionChange
 
 from ...models import AuditEvent, Position, PositionEvent
 from ..answering import position_section_save
 from ..audit import audit_record
-from .tables import xlsx_rows
+from .tables import FileProblems, xlsx_rows
 from .values import CellError, cell_answers, cell_text
 
 SHEET, ABOUT = "Questionnaire", "About"
 COLUMNS = ["code", "area", "question", "allowed answers", "answer", "downloaded"]
 
 
-class OfflineFileError(ValueError):
+class OfflineFileError(FileProblems):
     """A file that cannot be applied to the position; `errors` names each place that is wrong."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
-class AnswerChange:
-    question: Question
-    saved: object
-    yours: object
+class AnswerChange(SectionChange):
+    """A question whose answer in the file differs from the saved one; a conflict if the saved one moved too."""
+
     is_conflict: bool
-
-    @property
-    def saved_display(self) -> str:
-        return value_display(self.question, self.saved)
-
-    @property
-    def yours_display(self) -> str:
-        return value_display(self.question, self.yours)
 
 
 @dataclass

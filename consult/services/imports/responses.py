@@ -28,7 +28,7 @@ from ..demo_responses import answers_write
 from ..workflow import consultation_prefix, random_part
 from .kobo import KoboReader, is_kobo_export
 from .lines import ImportLine, LineReader
-from .tables import TableError, table_read
+from .tables import FileProblems, TableError, table_read
 from .values import AnswerRow, CellError
 
 CHUNK = 1000
@@ -39,12 +39,8 @@ LINES_SHOWN = 200
 Status = Position.Status
 
 
-class ResponseImportError(ValueError):
+class ResponseImportError(FileProblems):
     """A file of responses that cannot be imported; `errors` lists every problem, each naming its line."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,14 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 
+class FileProblems(ValueError):
+    """A file that cannot be taken in; `errors` lists every problem, each naming its place in the file."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
 class TableError(ValueError):
     """A file that cannot be read as a table; the message says why, for a person to read."""
 
