@@ -35,6 +35,20 @@ def test_benchmark_responses_are_all_submitted_with_distinct_receipts(db):
     assert len(set(positions.values_list("receipt_number", flat=True))) == 31
 
 
+def test_generated_answers_fit_their_questions_limits_so_an_export_imports_back(db):
+    make_member_state("FRA")
+    consultation = make_open_consultation()
+    survey = consultation.questionnaires.get(audience="civil_society").survey
+    Question.objects.filter(survey=survey, type=Question.Type.LONG_TEXT).update(max_length=400)
+
+    demo_responses_generate(consultation=consultation, states=1, organisations=60, all_submitted=True)
+
+    texts = Answer.objects.filter(question__survey=survey, question__type=Question.Type.LONG_TEXT)
+    lengths = [len(text) for text in texts.values_list("text", flat=True)]
+    assert lengths and max(lengths) <= 400
+    assert sum(length > 200 for length in lengths) > 0  # the long ones were cut to the limit, not dropped
+
+
 def test_answer_texts_are_loaded_as_written(db):
     consultation = make_open_consultation()
     survey = consultation.questionnaires.get(audience="civil_society").survey

@@ -280,10 +280,22 @@ def answer_rows(question, choices, rng, respondent):
 def practice_text(question, rng, respondent) -> str:
     """Return a few sentences on practices (now and then a page or two), or the campaign's letter."""
     if respondent.campaigner and question.reference in CAMPAIGN_REFERENCES:
-        return campaign_answer(respondent.language, rng).text
-    if rng.random() < LONG_TEXT_SHARE:
-        return " ".join(themed_answer(respondent.language, rng).text for _part in range(rng.randint(*LONG_TEXT_PARTS)))
-    return themed_answer(respondent.language, rng).text
+        parts = [campaign_answer(respondent.language, rng).text]
+    elif rng.random() < LONG_TEXT_SHARE:
+        parts = [themed_answer(respondent.language, rng).text for _part in range(rng.randint(*LONG_TEXT_PARTS))]
+    else:
+        parts = [themed_answer(respondent.language, rng).text]
+    return within_limit(parts, question.text_limit())
+
+
+def within_limit(parts: list[str], limit: int) -> str:
+    """Join the parts, keeping only the whole ones that fit in the question's limit (a form would refuse more)."""
+    text = parts[0][:limit]
+    for part in parts[1:]:
+        if len(text) + 1 + len(part) > limit:
+            break
+        text = f"{text} {part}"
+    return text
 
 
 def answers_write(rows) -> int:
