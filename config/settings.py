@@ -110,7 +110,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: broker, result backend and cache when REDIS_URL is set; otherwise tasks run eagerly.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis that does not answer (hung, or the network drops its packets) costs a request 1 s to
+    # connect or 2 s for an answer, once: the request then does without the cache (consult/cache_guard.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False

@@ -21,6 +21,19 @@ def memoised(key, compute: Callable):
     return kept[key]
 
 
+def memo_note(key, value) -> None:
+    """Keep the value for the rest of the request; outside a request, forget it."""
+    kept = memo.get()
+    if kept is not None:
+        kept[key] = value
+
+
+def memo_recall(key, default=None):
+    """Return what the request noted under the key, or the default."""
+    kept = memo.get()
+    return default if kept is None else kept.get(key, default)
+
+
 class RequestMemoMiddleware:
     """Keep what the request reads (see `memoised`) for that request only."""
 

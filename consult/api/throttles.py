@@ -1,12 +1,26 @@
-"""Request rates (settings API_RATE_ANONYMOUS, API_RATE_PERSON), counted in Django's cache."""
+"""Request rates (settings API_RATE_ANONYMOUS, API_RATE_PERSON), counted in Django's cache.
+
+Without the cache (Redis down or silent) calls are let through, as the site's forms are.
+"""
+
+from functools import partial
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from ..cache_guard import cache_try
 from ..views.access import client_ip
 
 
-class AnonymousRate(SimpleRateThrottle):
+class CacheRate(SimpleRateThrottle):
+    """A rate counted in the cache, not applied while the cache cannot be reached."""
+
+    def allow_request(self, request, view):
+        counted = partial(super().allow_request, request, view)
+        return cache_try(counted, fallback=True, skipped="API rate not applied")
+
+
+class AnonymousRate(CacheRate):
     """Anonymous callers, per address (the address the rate limits of the site's forms use)."""
 
     scope = "api-anonymous"
@@ -20,7 +34,7 @@ class AnonymousRate(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
-class PersonRate(SimpleRateThrottle):
+class PersonRate(CacheRate):
     """Signed-in callers, per person, whatever their tokens or addresses."""
 
     scope = "api-person"

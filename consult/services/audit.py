@@ -23,6 +23,7 @@ import ipaddress
 import json
 from collections.abc import Iterator
 from datetime import UTC
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.ipv6 import clean_ipv6_address
 
 from ..audit_context import client_ip
+from ..cache_guard import cache_try
 from ..models import AuditEvent
 from .exports import BOM, LineBuffer
 from .outbox import task_publish
@@ -108,8 +110,12 @@ def seal_soon() -> None:
 
 
 def seal_request() -> None:
-    """Publish the seal task, unless one is already on its way (published, not yet started)."""
-    if not cache.add(SEAL_PENDING_KEY, True, timeout=SEAL_PENDING_SECONDS):
+    """Publish the seal task, unless one is already on its way (published, not yet started).
+
+    Without the cache nothing is published: Redis is the broker too, and beat seals every minute.
+    """
+    first = partial(cache.add, SEAL_PENDING_KEY, True, timeout=SEAL_PENDING_SECONDS)
+    if not cache_try(first, fallback=False, skipped="Audit seal left to beat"):
         return
     try:
         task_publish(SEAL_TASK, countdown=SEAL_DELAY_SECONDS)

@@ -4,10 +4,10 @@ Only the SHA-256 of a token is stored; the e-mail holds the only copy of the tok
 """
 
 import hashlib
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AnonymousUser
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..cache_guard import cache_try
 from ..models import AuditEvent, FocalPoint, Invitation, MemberState
 from ..permissions import SECRETARIAT
 from ..selectors.accounts import account_for_email
@@ -31,7 +32,6 @@ REQUEST_INTERVAL = 24 * 3600
 # What invitation_request_new did.
 RESENT, SECRETARIAT_ASKED, USABLE = "resent", "secretariat_asked", "usable"
 
-logger = logging.getLogger(__name__)
 
 
 class InvitationError(ValueError):
@@ -267,11 +267,9 @@ def _first_request(invitation) -> bool:
     Without the cache (Redis down) the request is let through: the secretariat may get the
     same request twice, which is better than a page that fails.
     """
-    try:
-        return cache.add(f"invitation-request:{invitation.pk}", 1, timeout=REQUEST_INTERVAL)
-    except Exception as error:  # Each cache backend raises its own errors (redis.ConnectionError, OSError...).
-        logger.warning("Repeated invitation requests not checked: the cache cannot be reached (%s).", error)
-        return True
+    key = f"invitation-request:{invitation.pk}"
+    added = partial(cache.add, key, 1, timeout=REQUEST_INTERVAL)
+    return cache_try(added, fallback=True, skipped="Repeated invitation requests not checked")
 
 
 def _secretariat_addresses(invitation) -> list[str]:

@@ -4,16 +4,17 @@ Each limit is a fixed window that starts with the first use: `(what is counted, 
 With several web processes the counts must live in a shared cache (Redis in production).
 If the cache cannot be reached the form is let through and a warning is logged: an outage of
 Redis must not stop people registering or resetting a password, and log-ins stay throttled by
-django-axes, which keeps its counts in the database.
+django-axes, which keeps its counts in the database. A request waits for a silent Redis once
+at most (consult/cache_guard.py).
 """
 
 import hashlib
-import logging
+from functools import partial
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-logger = logging.getLogger(__name__)
+from ..cache_guard import cache_try
 
 # action -> limits; "ip" is the client address, other subjects are named by the caller.
 LIMITS = {
@@ -44,13 +45,13 @@ def rate_limit_count(*, action: str, **subjects: str) -> None:
 
 def _window_count(key, seconds) -> int | None:
     """Add one to the window's count and return it; None when the cache cannot be reached."""
+    return cache_try(partial(_window_add, key, seconds), fallback=None, skipped="Rate limit not applied")
+
+
+def _window_add(key, seconds) -> int:
+    cache.add(key, 0, timeout=seconds)
     try:
-        cache.add(key, 0, timeout=seconds)
-        try:
-            return cache.incr(key)
-        except ValueError:  # The window ended between add and incr: this use starts the next one.
-            cache.set(key, 1, timeout=seconds)
-            return 1
-    except Exception as error:  # Each cache backend raises its own errors (redis.ConnectionError, OSError...).
-        logger.warning("Rate limit not applied: the cache cannot be reached (%s).", error)
-        return None
+        return cache.incr(key)
+    except ValueError:  # The window ended between add and incr: this use starts the next one.
+        cache.set(key, 1, timeout=seconds)
+        return 1
