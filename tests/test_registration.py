@@ -234,3 +234,14 @@ def test_a_weak_password_is_refused_and_nothing_created(client):
     assert response.status_code == 200
     assert "too common" in response.content.decode()
     assert not CivilSocietyOrganisation.objects.exists()
+
+
+def test_the_queue_mentions_unconfirmed_organisations_only_when_there_are_some(client, officer):
+    client.force_login(officer)
+    queue = reverse("consult:accreditation-queue")
+
+    assert "not confirmed" not in client.get(queue).content.decode()
+
+    register(client)
+    page = client.get(queue).content.decode()
+    assert "1 more organisation has not confirmed its e-mail address yet" in page

@@ -282,6 +282,8 @@ def test_the_receipt_names_the_person_and_its_reference_copies_as_its_characters
     text = client.get(url("position-receipt", position)).content.decode()
 
     assert "Fabienne (fp-france@example.org)" in text
+    assert "Submitted on behalf of the Government of France" in text
+    assert "fp-france<" not in text and "fp-france " not in text  # The username is not shown.
     assert f'<span class="code receipt-reference" dir="ltr">{position.receipt_number}</span>' in text
     assert not any(isolate in text for isolate in "\u2066\u2067\u2068\u2069")
 
