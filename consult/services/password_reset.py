@@ -7,10 +7,10 @@ the same work whatever the address, and the mail goes from the worker, where no 
 
 import hashlib
 
-from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils import translation
 
+from .mail import PasswordResetMailForm
 from .outbox import outbox_add, outbox_claim
 
 PASSWORD_RESET_TASK = "consult.tasks.password_reset_mail_task"
@@ -30,7 +30,7 @@ def password_reset_request(*, email: str, domain: str, use_https: bool, language
 def password_reset_mail_send(*, email: str, domain: str, use_https: bool, language: str) -> int:
     """Mail the link to each active account of the address that has a password; return how many were mailed."""
     outbox_claim(reset_key(email))
-    form = PasswordResetForm({"email": email})
+    form = PasswordResetMailForm({"email": email})
     if not form.is_valid():
         return 0
     accounts = len(list(form.get_users(form.cleaned_data["email"])))
