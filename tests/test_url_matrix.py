@@ -67,6 +67,7 @@ RULES = {
     "consult:position-detail": [("france", FRANCE), ("senegal", SENEGAL)],
     "consult:position-section": [("france_area", FRANCE), ("senegal_area", SENEGAL)],
     "consult:position-offline-download": [("france", FRANCE), ("senegal", SENEGAL)],
+    "consult:position-offline-document": [("france", FRANCE), ("senegal", SENEGAL)],
     "consult:position-offline-upload": [("france", only("focal_point_france", anonymous=LOGIN)),
                                         ("senegal", only("focal_point_senegal", anonymous=LOGIN))],
     "consult:position-history": [("france", FRANCE), ("senegal", only("officer", "focal_point_senegal"))],

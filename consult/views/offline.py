@@ -16,9 +16,11 @@ from ..forms.imports import OfflineConfirmForm, OfflineUploadForm
 from ..permissions import acts_for
 from ..services.answering import PositionNotEditable, edit_refusal
 from ..services.imports.offline import OfflineFileError, offline_apply, offline_plan, offline_workbook_write
-from .answering import viewable_position
+from ..services.imports.offline_word import offline_document_write
+from .answering import interface_language, viewable_position
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -27,9 +29,21 @@ def offline_download(request, position_id):
     workbook = tempfile.TemporaryFile(suffix=".xlsx")
     offline_workbook_write(position=position, stream=workbook)
     workbook.seek(0)
+    return FileResponse(workbook, as_attachment=True, filename=offline_filename(position, "xlsx"), content_type=XLSX)
+
+
+@login_required
+def offline_document_download(request, position_id):
+    position = viewable_position(request, position_id)
+    document = tempfile.TemporaryFile(suffix=".docx")
+    offline_document_write(position=position, stream=document, language=interface_language())
+    document.seek(0)
+    return FileResponse(document, as_attachment=True, filename=offline_filename(position, "docx"), content_type=DOCX)
+
+
+def offline_filename(position, extension: str) -> str:
     name = position.member_state.iso3 if position.member_state_id else "response"
-    filename = f"{position.consultation.slug}-{name}-questionnaire.xlsx"
-    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX)
+    return f"{position.consultation.slug}-{name}-questionnaire.{extension}"
 
 
 @login_required
@@ -49,7 +63,7 @@ def offline_upload(request, position_id):
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            context["plan"] = offline_plan(position=position, content=content)
+            context["plan"] = offline_plan(position=position, content=content, filename=upload.name)
         except OfflineFileError as error:
             context["errors"] = error.errors
         else:

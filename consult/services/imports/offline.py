@@ -8,6 +8,9 @@ answer is one of: unchanged (the file keeps what was downloaded), a change (the 
 holds what was downloaded), or a conflict (someone changed the draft since, differently).
 Changes go into the draft page by page through the same save as the questionnaire's pages:
 the same permission, deadline, status and version checks. Nothing is ever submitted.
+
+The same questionnaire also goes out as a Word document (offline_word.py); both kinds of file are
+read into an OfflineFile, one entry per answer, and planned and applied here alike.
 """
 
 import io
@@ -28,15 +31,13 @@ from surveys.services import SectionChange
 from ...models import AuditEvent, Position, PositionEvent
 from ..answering import position_section_save
 from ..audit import audit_record
-from .tables import FileProblems, xlsx_rows
-from .values import CellError, cell_answers, cell_text
+from .offline_parts import OfflineEntry, OfflineFile, OfflineFileError, cell_of, cell_value
+from .offline_word import document_read, is_word_document
+from .tables import xlsx_rows
+from .values import CellError, cell_text
 
 SHEET, ABOUT = "Questionnaire", "About"
 COLUMNS = ["code", "area", "question", "allowed answers", "answer", "downloaded"]
-
-
-class OfflineFileError(FileProblems):
-    """A file that cannot be applied to the position; `errors` names each place that is wrong."""
 
 
 @dataclass(frozen=True)
@@ -58,17 +59,6 @@ class OfflinePlan:
     @property
     def applicable(self) -> list[AnswerChange]:
         return [change for change in self.changes if not change.is_conflict]
-
-
-def cell_of(question: Question, value) -> str:
-    """Return a form value as the workbook writes it."""
-    if is_blank(value):
-        return ""
-    if question.type == Question.Type.RANKING:
-        return " > ".join(item for item, _rank in sorted(value.items(), key=lambda pair: pair[1]))
-    if isinstance(value, (list, tuple)):
-        return "; ".join(value)
-    return str(value)
 
 
 def position_questions(position: Position) -> Iterator[tuple]:
@@ -116,25 +106,26 @@ def page_versions(position: Position) -> dict[str, int]:
     return {page.section.code: page.version for page in pages}
 
 
-def offline_plan(*, position: Position, content: bytes) -> OfflinePlan:
+def offline_plan(*, position: Position, content: bytes, filename: str = "") -> OfflinePlan:
     """Return what applying the file would change; raise OfflineFileError naming every wrong place."""
-    rows, about = workbook_read(content)
-    if about.get("position") != str(position.pk) or about.get("consultation") != position.consultation.slug:
+    offline_file = offline_file_read(content, filename)
+    if offline_file.position != str(position.pk) or offline_file.consultation != position.consultation.slug:
         raise OfflineFileError([_("This file is the questionnaire of another position or consultation.")])
     questions = dict((question.code, question) for _section, question in position_questions(position))
     saved = response_values(position.response, list(questions.values()))
     plan, errors = OfflinePlan(), []
-    for line, cells in rows:
-        code = cell_text(cells[0]).strip()
-        if code not in questions:
-            errors.append(_("Row %(line)d: “%(code)s” is not a question of this questionnaire; the file's structure was changed.")
-                          % {"line": line, "code": code[:60]})
+    for entry in offline_file.entries:
+        if entry.code not in questions:
+            errors.append(_("%(place)s: “%(code)s” is not a question of this questionnaire; the file's structure was "
+                            "changed.") % {"place": entry.place, "code": entry.code[:60]})
             continue
+        question = questions.pop(entry.code)
         try:
-            change = answer_change(questions.pop(code), cells, saved)
+            yours, downloaded = entry.read(question)
         except CellError as error:
-            errors.append(_("Row %(line)d: %(problems)s") % {"line": line, "problems": str(error)})
+            errors.append(_("%(place)s: %(problems)s") % {"place": entry.place, "problems": str(error)})
             continue
+        change = answer_change(question, yours, downloaded, saved)
         if change:
             plan.changes.append(change)
         else:
@@ -146,7 +137,14 @@ def offline_plan(*, position: Position, content: bytes) -> OfflinePlan:
     return plan
 
 
-def workbook_read(content: bytes) -> tuple[list, dict]:
+def offline_file_read(content: bytes, filename: str) -> OfflineFile:
+    """Return the answers of a Word document or a workbook, told apart by their content or, failing that, name."""
+    if is_word_document(content) or filename.lower().endswith(".docx"):
+        return document_read(content)
+    return workbook_read(content)
+
+
+def workbook_read(content: bytes) -> OfflineFile:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet, about_sheet = workbook[SHEET], workbook[ABOUT]
@@ -156,33 +154,23 @@ def workbook_read(content: bytes) -> tuple[list, dict]:
     if [cell_text(cell) for cell in next(rows, ())[: len(COLUMNS)]] != COLUMNS:
         raise OfflineFileError([_("Row 1: the columns were changed; use the file as downloaded.")])
     about = {str(key): str(value) for key, value, *_rest in about_sheet.iter_rows(values_only=True)}
-    return [(line, list(cells) + [None] * len(COLUMNS)) for line, cells in xlsx_rows(rows)], about
+    entries = [row_entry(line, list(cells) + [None] * len(COLUMNS)) for line, cells in xlsx_rows(rows)]
+    return OfflineFile(about.get("position", ""), about.get("consultation", ""), entries)
 
 
-def answer_change(question: Question, cells: list, saved: dict) -> AnswerChange | None:
-    """Return the change the row makes to the draft, a conflict, or None when it changes nothing."""
-    choices = {choice.value: choice.pk for choice in question.choices.all()}
-    yours = form_value(question, cell_answers(question, choices, cells[4]), choices)
-    downloaded = form_value(question, cell_answers(question, choices, cells[5]), choices)
+def row_entry(line: int, cells: list) -> OfflineEntry:
+    def read(question: Question) -> tuple:
+        return cell_value(question, cells[4]), cell_value(question, cells[5])
+
+    return OfflineEntry(_("Row %(line)d") % {"line": line}, cell_text(cells[0]).strip(), read)
+
+
+def answer_change(question: Question, yours, downloaded, saved: dict) -> AnswerChange | None:
+    """Return the change the file's answer makes to the draft, a conflict, or None when it changes nothing."""
     current = saved.get(question.code)
     if same(yours, downloaded) or same(yours, current):
         return None
     return AnswerChange(question, current, yours, is_conflict=not same(current, downloaded))
-
-
-def form_value(question: Question, rows, choices: dict[str, int]):
-    """Return answer rows as the form value a page save takes."""
-    if not rows:
-        return None
-    values = {choice_id: value for value, choice_id in choices.items()}
-    if question.type == Question.Type.RANKING:
-        return {values[row.choice_id]: row.rank for row in rows}
-    if question.type == Question.Type.MULTIPLE_CHOICE:
-        return [values[row.choice_id] for row in rows]
-    row = rows[0]
-    if row.choice_id is not None:
-        return values[row.choice_id]
-    return row.number if row.number is not None else row.text
 
 
 def same(first, second) -> bool:
@@ -201,7 +189,7 @@ def offline_apply(*, position: Position, content: bytes, actor, filename: str = 
     when the draft may not change now; either way nothing is changed.
     """
     with transaction.atomic():
-        plan = offline_plan(position=position, content=content)
+        plan = offline_plan(position=position, content=content, filename=filename)
         by_section: dict = {}
         for change in plan.applicable:
             by_section.setdefault(change.question.section, {})[change.question.code] = change.yours
