@@ -18,12 +18,13 @@ from consult.services.outbox import outbox_claim, outbox_publish_pending
 from consult.services.password_reset import password_reset_mail_send
 from consult.services.questions import questions_generate
 from consult.services.reminders import reminders_send
-from consult.services.reports.build import report_build, report_fail
 from consult.services.reports.lease import report_claim, reports_fail_stalled
 from consult.services.submissions import submission_keys_expire
-from consult.services.themes.analysis import run_fail, texts_analyse
 
 logger = logging.getLogger(__name__)
+# Every process imports this module when Django starts (apps.py). Report building (matplotlib,
+# WeasyPrint) and text analysis (scikit-learn) are imported by their tasks only: at module
+# level they cost every command and web process 135 MB and a second (an export peaked at 314 MB).
 
 REPORT_BUILD_MAX_RETRIES = 4
 # How many times a second delivery of a build waits for the first one's lease before leaving it be.
@@ -111,6 +112,8 @@ def reminders_send_task() -> int:
 @shared_task(bind=True, acks_late=True, max_retries=REPORT_BUILD_MAX_RETRIES)
 def report_build_task(self, report_id: str) -> str:
     """Build the report; retry a lost database connection with backoff, then mark the report failed."""
+    from consult.services.reports.build import report_build, report_fail  # Here, not above: see the note at the top.
+
     report = Report.objects.select_related("consultation", "grouping").filter(pk=report_id).first()
     if report is None or report.status == Report.Status.DONE:
         return "nothing to build"
@@ -133,6 +136,8 @@ def report_build_task(self, report_id: str) -> str:
 @shared_task(acks_late=True)
 def texts_analyse_task(run_id: int) -> str:
     """Analyse the run's long answers; a failure other than a lost connection marks the run failed."""
+    from consult.services.themes.analysis import run_fail, texts_analyse  # Here, not above: see the note at the top.
+
     run = AnalysisRun.objects.select_related("consultation", "requested_by").filter(pk=run_id).first()
     if run is None or run.status == AnalysisRun.Status.DONE:
         return "nothing to analyse"
