@@ -127,6 +127,20 @@ def followed_states(user):
     return states
 
 
+def dashboard_groupings(user) -> list | None:
+    """Return the regions whose dashboard the person follows (None: the world's, for the secretariat).
+
+    A regional coordinator sees the dashboard of each region they coordinate, and only those;
+    anyone else is refused.
+    """
+    if is_secretariat(user):
+        return None
+    groupings = list(coordinated_groupings(user).in_name_order())
+    if not groupings:
+        raise PermissionDenied
+    return groupings
+
+
 def focal_point_role(user, member_state) -> str | None:
     """Return the person's role for the state (drafter, reviewer, submitter), or None."""
     return roles_of(user).state_roles.get(getattr(member_state, "pk", member_state))

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from consult.models import (
     CivilSocietyOrganisation,
     Consultation,
+    Invitation,
     MemberState,
     PriorityArea,
     Recommendation,
@@ -48,6 +49,20 @@ def make_member_state(iso3="FRA", **kwargs):
     state, _ = MemberState.objects.get_or_create(iso3=iso3, defaults=defaults)
     state.groupings.add(region, subregion)
     return state
+
+
+def make_invitation(member_state, **kwargs):
+    """Return an invitation of the state, unused and valid for a week unless kwargs say otherwise."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    number = next(sequence)
+    kwargs.setdefault("email", f"invited{number}@example.org")
+    kwargs.setdefault("name", f"Invited Person {number}")
+    kwargs.setdefault("token_hash", f"{number:064x}")
+    kwargs.setdefault("expires_at", timezone.now() + timedelta(days=7))
+    return Invitation.objects.create(member_state=member_state, **kwargs)
 
 
 def make_organisation(**kwargs):

@@ -13,7 +13,7 @@ from consult.services.positions import position_for
 from surveys.models import Answer, ResponseSection
 from surveys.selectors import section_questions
 
-from .factories import make_organisation, make_user
+from .factories import make_consultation, make_organisation, make_user
 
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 
@@ -64,6 +64,24 @@ def test_my_consultations_lists_the_open_consultation_per_state(consultation, fo
     page = response.content.decode()
     assert response.status_code == 200
     assert consultation.title in page and "France" in page and "Not started" in page
+
+
+def test_my_consultations_lists_what_a_regional_coordinator_follows(consultation, coordinator_africa):
+    draft = make_consultation(slug="not-yet", title="A consultation in draft")
+
+    page = logged_in(coordinator_africa).get(reverse("consult:my-consultations")).content.decode()
+
+    assert "Consultations you coordinate" in page and "No consultation is open to you" not in page
+    assert consultation.title in page and "Africa" in page and draft.title not in page
+    for name in ("dashboard", "coverage", "position-list", "report-list"):
+        assert reverse(f"consult:{name}", args=[consultation.slug]) in page
+
+
+def test_my_consultations_says_when_nothing_is_open(outsider, consultation):
+    page = logged_in(outsider).get(reverse("consult:my-consultations")).content.decode()
+
+    assert "No consultation is open to you at the moment." in page
+    assert "Consultations you coordinate" not in page
 
 
 def test_starting_opens_the_one_position_of_the_state(consultation, france, focal_point_france, drafter_france):

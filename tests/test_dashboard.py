@@ -8,14 +8,18 @@ from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consult.models import Aggregate, Audience, Recommendation, Report
+from django.utils import timezone
+
+from consult.models import Aggregate, Audience, Recommendation, RegionalCoordinator, Report
 from consult.selectors.aggregates import SUPPORT_VALUES
+from consult.selectors.summaries import regional_summary
 from consult.services.aggregation import aggregates_rebuild
 from consult.services.demo_responses import demo_responses_generate
+from consult.services.positions import position_for
 from consult.services.stakeholders import member_states_load
 from surveys.models import Question
 
-from .factories import make_grouping
+from .factories import make_grouping, make_invitation, make_member_state
 
 pytestmark = pytest.mark.django_db
 
@@ -156,8 +160,8 @@ def test_dashboard_queries_do_not_grow_with_positions(client, officer, consultat
     assert many == few
 
 
-@pytest.mark.parametrize("person", ["coordinator_africa", "focal_point_france", "outsider"])
-def test_only_the_secretariat_sees_the_dashboard(client, consultation, person, request):
+@pytest.mark.parametrize("person", ["focal_point_france", "civil_society_rep", "outsider"])
+def test_only_the_secretariat_and_coordinators_see_the_dashboard(client, consultation, person, request):
     client.force_login(request.getfixturevalue(person))
 
     assert client.get(dashboard_url(consultation)).status_code == 403
@@ -165,29 +169,48 @@ def test_only_the_secretariat_sees_the_dashboard(client, consultation, person, r
     assert dashboard_url(consultation) not in detail
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, consultation):
+def test_a_coordinator_sees_the_dashboard_of_their_region_only(client, consultation, france, senegal, coordinator_africa):
+    client.force_login(coordinator_africa)
+
     response = client.get(dashboard_url(consultation))
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
-def test_the_consultation_page_links_the_secretariat_to_its_dashboard(client, officer, consultation):
-    client.force_login(officer)
-
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Dashboard: Africa</h1>" in page
+    assert "Senegal: Not invited" in page and "France" not in page
+    assert reverse("consult:summary", args=[consultation.slug, "m49-002"]) in page
+    assert reverse("consult:responses-export", args=[consultation.slug, "csv"]) not in page
     assert f'href="{dashboard_url(consultation)}"' in client.get(consultation.get_absolute_url()).content.decode()
 
 
-def test_texts_are_escaped(client, officer, consultation):
-    recommendation = Recommendation.objects.filter(area__consultation=consultation).first()
-    recommendation.text = '<script>alert("x")</script> & more'
-    recommendation.save()
-    consultation.title = "<b>Bold</b> consultation"
-    consultation.save()
+def test_a_coordinator_of_two_regions_switches_between_them(client, consultation, france, senegal, coordinator_africa):
+    RegionalCoordinator.objects.create(user=coordinator_africa, grouping=make_grouping("m49-150"))
+    client.force_login(coordinator_africa)
+
+    europe = client.get(dashboard_url(consultation), {"region": "m49-150"}).content.decode()
+    elsewhere = client.get(dashboard_url(consultation), {"region": "m49-019"}).content.decode()
+
+    assert "<h1>Dashboard: Europe</h1>" in europe and "France: " in europe and "Senegal" not in europe
+    assert "<h1>Dashboard: Africa</h1>" in elsewhere  # A region they do not coordinate shows their first.
+
+
+def key_figure(page: str, label: str) -> int:
+    return int(re.search(rf'<th scope="row" class="text-start">{label}</th><td>([\d,]+)</td>', page).group(1))
+
+
+def test_the_dashboard_counts_invited_states_as_the_world_summary_does(
+    client, officer, consultation, france, focal_point_senegal
+):
+    position_for(consultation=consultation, member_state=france, actor=officer)  # A position: invited.
+    make_invitation(make_member_state("MEX"))  # Waiting for an answer.
+    make_invitation(make_member_state("PHL"), accepted_at=timezone.now())  # Accepted; nobody acts for it now.
+    make_invitation(make_member_state("JOR"), revoked_at=timezone.now())  # Revoked: not invited.
     client.force_login(officer)
 
-    content = client.get(dashboard_url(consultation)).content.decode()
+    page = client.get(dashboard_url(consultation)).content.decode()
 
-    assert "<script>alert" not in content and "<b>Bold</b>" not in content
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in content
-    assert "&lt;b&gt;Bold&lt;/b&gt; consultation" in content
+    assert regional_summary(consultation, None, internal=True).coverage.states_invited == 4
+    assert key_figure(page, "Member states invited") == 4
+    totals = cells(re.search(r"<tfoot>(.*?)</tfoot>", page, re.S).group(1))
+    assert (int(totals[0]), int(totals[-1])) == (1, 5)  # Not invited, and all states: 5 - 1 invited.
+    assert "Invited, no focal point yet" in page

@@ -59,7 +59,7 @@ RULES = {
     "consult:position-list": [("slug", only("officer", "coordinator_africa"))],
     "consult:responses-export": [("export", only("officer", "coordinator_africa"))],
     "consult:deadline-extend": [("slug", SECRETARIAT)],
-    "consult:dashboard": [("slug", SECRETARIAT)],
+    "consult:dashboard": [("slug", only("officer", "coordinator_africa"))],
     "consult:my-consultations": [("none", LOGGED_IN_ONLY)],
     "consult:api-tokens": [("none", LOGGED_IN_ONLY)],
     # Someone who answers for nobody is sent back to their consultations with a message.

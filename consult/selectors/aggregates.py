@@ -16,13 +16,12 @@ from ..models import (
     Aggregate,
     Audience,
     Excerpt,
-    FocalPoint,
-    Invitation,
     Position,
     Publication,
     RegionalGrouping,
 )
 from ..i18n import name_sort_key
+from .coverage import invited
 from ..models.languages import local_name, name_order
 
 PUBLISHABLE = (Publication.ATTRIBUTED, Publication.ANONYMOUS)
@@ -135,10 +134,8 @@ def states_by_subregion(consultation, states) -> list[tuple[str, int, int, int]]
     Submitted: a position submitted (not reopened).
     """
     position = Position.objects.filter(consultation=consultation, member_state=OuterRef("pk"))
-    invitation = Invitation.objects.filter(member_state=OuterRef("pk"), revoked_at__isnull=True)
-    focal_point = FocalPoint.objects.filter(member_state=OuterRef("pk"))
     rows = states.order_by(name_order("subregion__")).values_list(local_name("subregion__")).annotate(
-        invited=Count("pk", filter=Q(Exists(position)) | Q(Exists(invitation)) | Q(Exists(focal_point))),
+        invited=Count("pk", filter=invited(consultation)),
         answered=Count("pk", filter=Q(Exists(position))),
         submitted=Count("pk", filter=Q(Exists(position.filter(status=Position.Status.SUBMITTED)))),
     )

@@ -19,7 +19,7 @@ from ..models import (
     PriorityArea,
     Recommendation,
 )
-from ..permissions import organisations_of, states_of
+from ..permissions import coordinated_groupings, organisations_of, states_of
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,28 @@ def respondent_consultations(user) -> list[RespondentConsultation]:
             if respondent.audience in audiences and (position or consultation.status == Consultation.Status.OPEN):
                 rows.append(respondent_consultation(consultation, respondent, position))
     return rows
+
+
+@dataclass(frozen=True)
+class CoordinatedConsultation:
+    """One line of "my consultations" for a regional coordinator: a consultation and the regions they follow in it."""
+
+    consultation: Consultation
+    groupings: list
+    deadline: datetime | None
+    is_accepting: bool
+
+
+def coordinated_consultations(user) -> list[CoordinatedConsultation]:
+    """Return the consultations a regional coordinator follows (open or closed), with their regions."""
+    groupings = list(coordinated_groupings(user).in_name_order())
+    if not groupings:
+        return []
+    consultations = Consultation.objects.filter(status__in=[Consultation.Status.OPEN, Consultation.Status.CLOSED])
+    return [
+        CoordinatedConsultation(consultation, groupings, consultation.deadline_for(), consultation.is_accepting())
+        for consultation in consultations.order_by("-status", "closes_at", "title")  # Open before closed.
+    ]
 
 
 def respondent_positions(respondents: list[Respondent]) -> dict[tuple[int, str], Position]:

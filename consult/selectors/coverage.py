@@ -32,7 +32,9 @@ class CoverageStatus(models.TextChoices):
     """How far a member state has come in answering, from no invitation to a submitted position."""
 
     NOT_INVITED = "not_invited", _("Not invited")
-    INVITED = "invited", _("Invited")
+    # Invited, but nobody acts for the state yet: an invitation waits, expired or was accepted by
+    # someone who no longer acts for it. Invited states in all are every status but the first.
+    INVITED = "invited", _("Invited, no focal point yet")
     FOCAL_POINT_ACTIVE = "focal_point_active", _("Focal point active")
     # Once a position exists, the state's status is the position's.
     DRAFT = Position.Status.DRAFT.value, Position.Status.DRAFT.label
@@ -62,7 +64,7 @@ def state_coverage(consultation, *, states=None):
         states.select_related("region", "subregion")
         .annotate(
             position_id=Subquery(position.values("pk")[:1]),
-            coverage_status=Coalesce(Subquery(position.values("status")[:1]), _status_before_position()),
+            coverage_status=Coalesce(Subquery(position.values("status")[:1]), _status_before_position(consultation)),
             last_activity=_latest(
                 Subquery(position.values(touched=Greatest("updated_at", "response__updated_at"))[:1]),
                 _last_event_at(consultation),
@@ -114,13 +116,28 @@ def civil_society_coverage(consultation, *, countries=None) -> dict:
     }
 
 
-def _status_before_position():
+def invitations_standing(consultation):
+    """Return the state's invitations (OuterRef "pk") that make it invited: those not revoked, used or not."""
+    return Invitation.objects.filter(member_state=OuterRef("pk"), revoked_at__isnull=True)
+
+
+def invited(consultation) -> Q:
+    """Return what a member state (OuterRef "pk") meets once invited: a position, a focal point or an invitation.
+
+    The one definition of "invited": the coverage statuses (every status but "Not invited"),
+    the dashboard and every summary's "Member states invited" count by it.
+    """
+    position = Position.objects.filter(consultation=consultation, member_state=OuterRef("pk"))
+    focal_point = FocalPoint.objects.filter(member_state=OuterRef("pk"))
+    return Q(Exists(position)) | Q(Exists(invitations_standing(consultation))) | Q(Exists(focal_point))
+
+
+def _status_before_position(consultation):
     """Return the status of a state that has no position yet: focal point, invitation, or nothing."""
     focal_points = FocalPoint.objects.filter(member_state=OuterRef("pk"))
-    pending = Invitation.objects.filter(member_state=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True)
     return Case(
         When(Exists(focal_points), then=Value(CoverageStatus.FOCAL_POINT_ACTIVE)),
-        When(Exists(pending), then=Value(CoverageStatus.INVITED)),
+        When(Exists(invitations_standing(consultation)), then=Value(CoverageStatus.INVITED)),
         default=Value(CoverageStatus.NOT_INVITED),
     )
 

@@ -24,6 +24,7 @@ from ..forms.answering import PublicationForm, RespondentForm, field_groups
 from ..models import RIGHT_TO_LEFT, Position
 from ..permissions import acts_for, can_view_position, consultations_visible_to
 from ..selectors.answering import (
+    coordinated_consultations,
     position_sections,
     respondent_consultations,
     respondents_of,
@@ -66,6 +67,7 @@ def login_required_or_401(view):
 def my_consultations(request):
     context = {
         "rows": respondent_consultations(request.user),
+        "coordinated": coordinated_consultations(request.user),
         "unaccredited": unaccredited_organisations_of(request.user),
     }
     return render(request, TEMPLATES + "my_consultations.html", context)
