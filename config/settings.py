@@ -145,8 +145,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXTENDED = True
-# Submissions within this many seconds share one recount of a consultation's figures.
-AGGREGATE_COALESCE_SECONDS = int(os.environ.get("AGGREGATE_COALESCE_SECONDS", "10"))
+# Submissions within this many seconds share one run adding them to a consultation's figures
+# (tens of milliseconds whatever the number of responses): a submission shows within about this long.
+AGGREGATE_COALESCE_SECONDS = int(os.environ.get("AGGREGATE_COALESCE_SECONDS", "1"))
 # The outbox relay publishes a task whose publication failed (Redis down) after this grace, and
 # republishes one published this long ago that no worker has claimed (a task lost with Redis).
 OUTBOX_PUBLISH_GRACE_SECONDS = int(os.environ.get("OUTBOX_PUBLISH_GRACE_SECONDS", "5"))
@@ -166,7 +167,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": OUTBOX_RELAY_SECONDS,
         "options": {"expires": OUTBOX_RELAY_SECONDS},
     },
-    "rebuild-aggregates": {"task": "consult.tasks.aggregates_rebuild_task", "schedule": 3600.0},
+    "check-aggregates": {"task": "consult.tasks.aggregates_check_task", "schedule": 3600.0},
     # Commits ask for a seal themselves; this catches a request lost with Redis.
     "seal-audit-trail": {"task": "consult.tasks.audit_seal_task", "schedule": 60.0, "options": {"expires": 60}},
     "send-reminders": {"task": "consult.tasks.reminders_send_task", "schedule": 24 * 3600.0},

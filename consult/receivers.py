@@ -7,20 +7,27 @@ from surveys.models import Response
 from .i18n import name_sort_key
 from .models import Position
 from .services.aggregation import aggregates_refresh_enqueue
+from .services.figure_changes import PLUS, figures_change_record
 from .services.outbox import task_failure_record
 
 logger = logging.getLogger(__name__)
 
 
-def response_submitted_refresh(sender, response, **kwargs) -> None:
-    """Have the figures of the consultation the response answers recounted after the submission commits."""
+def response_submitted_refresh(sender, response, resubmitted=False, **kwargs) -> None:
+    """Have the submitted answers added to the figures of the consultation the response answers.
+
+    A response that counted already (a civil society response amended and submitted again)
+    has had each change to its answers added as it was saved.
+    """
     if Response.position.related.is_cached(response):  # Submitted through its position: no need to ask.
-        consultation_id = getattr(response.position, "consultation_id", None)
+        position = response.position
     else:
-        consultation_ids = Position.objects.filter(response_id=response.pk).values_list("consultation_id", flat=True)
-        consultation_id = consultation_ids.first()
-    if consultation_id is not None:
-        aggregates_refresh_enqueue(consultation_id)
+        position = Position.objects.select_related("organisation").filter(response_id=response.pk).first()
+    if position is None:
+        return
+    if not (resubmitted and position.status == Position.Status.SUBMITTED):
+        figures_change_record(position=position, sign=PLUS)
+    aggregates_refresh_enqueue(position.consultation_id)
 
 
 def sqlite_name_collation_add(sender, connection, **kwargs) -> None:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
 
 from consult.models import AnalysisRun, Consultation, Report
-from consult.services.aggregation import aggregates_rebuild, aggregates_refresh, refresh_key
+from consult.services.aggregation import aggregates_check, aggregates_refresh, refresh_key
 from consult.services.audit import audit_seal
 from consult.services.outbox import outbox_claim, outbox_publish_pending
 from consult.services.password_reset import password_reset_mail_send
@@ -42,31 +42,32 @@ def questions_generate_task(consultation_id: int, actor_id: int | None = None) -
     return questions_generate(consultation=consultation, actor=actor).summary()
 
 
-# A recount replaces every figure of the consultation, so running it twice is harmless.
+# Running it twice is harmless: each change is added once, by the run that deletes it.
 @shared_task(ignore_result=True)
 def aggregates_refresh_task(consultation_id: int) -> str:
-    """Recount the consultation's figures after submissions; return how many were written."""
+    """Add the figure changes of submissions and reopenings to the consultation's figures."""
     # Claimed before counting: a submission committed from now on is not sure to be counted by
     # this run, so it writes a new outbox row, which schedules the next one.
     outbox_claim(refresh_key(consultation_id))
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return f"Consultation {consultation_id} no longer exists: nothing counted."
-    return f"{aggregates_refresh(consultation=consultation)} figures counted."
+    return f"{aggregates_refresh(consultation=consultation)} figure changes counted."
 
 
 @shared_task
-def aggregates_rebuild_task(consultation_id: int | None = None) -> str:
-    """Recount one consultation's figures or, given none, have every open consultation recounted."""
+def aggregates_check_task(consultation_id: int | None = None) -> str:
+    """Check one consultation's figures against a recount, repairing them, or have every open one checked."""
     if consultation_id is None:
         open_ids = list(Consultation.objects.filter(status=Consultation.Status.OPEN).values_list("pk", flat=True))
         for open_id in open_ids:
-            aggregates_rebuild_task.delay(open_id)
-        return f"{len(open_ids)} open consultations to recount."
+            aggregates_check_task.delay(open_id)
+        return f"{len(open_ids)} open consultations to check."
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return f"Consultation {consultation_id} no longer exists: nothing counted."
-    return f"{aggregates_rebuild(consultation=consultation)} figures counted."
+    differences = aggregates_check(consultation=consultation)
+    return f"{len(differences)} figures differed from a recount and were repaired."
 
 
 # Sealing twice is harmless: the second finds nothing to chain.

@@ -255,6 +255,7 @@ def response_submit(*, response: Response) -> Response:
     submitted again.
     """
     now = timezone.now()
+    resubmitted = response.status == Response.Status.SUBMITTED
     saved_since = ResponseSection.objects.filter(response=OuterRef("pk"), saved_at__gt=OuterRef("submitted_at"))
     to_submit = Q(status=Response.Status.DRAFT) | Q(submitted_at__isnull=True) | Q(Exists(saved_since))
     # One statement, checked and written under the row's lock: a second submission at the same
@@ -265,5 +266,5 @@ def response_submit(*, response: Response) -> Response:
         )
         if submitted:
             response.status, response.submitted_at, response.updated_at = Response.Status.SUBMITTED, now, now
-            response_submitted.send(sender=Response, response=response)
+            response_submitted.send(sender=Response, response=response, resubmitted=resubmitted)
     return response

@@ -137,10 +137,11 @@ def respond(consultation, respondent, answers, publication, submitted):
 
 
 def submit(response):
-    """Submit a draft response as the workflow does: its position is submitted in the same transaction."""
+    """Submit a draft response as the workflow does: then its position, in the same transaction."""
     with transaction.atomic():
+        response = response_submit(response=response)
         Position.objects.filter(response=response).update(status=Position.Status.SUBMITTED)
-        return response_submit(response=response)
+        return response
 
 
 def answer_rows(response, question, value):

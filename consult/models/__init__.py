@@ -7,7 +7,7 @@ from .languages import RIGHT_TO_LEFT, Audience, Language
 from .positions import DeadlineExtension, Position, PositionEvent
 from .questions import PositionPaper, Questionnaire, QuestionTemplate
 from .reliability import OutboxTask, SubmissionKey, TaskFailure
-from .reports import Aggregate, Excerpt, Report, ReminderLog
+from .reports import Aggregate, AggregateValue, Excerpt, FigureChange, Report, ReminderLog
 from .stakeholders import (
     CivilSocietyOrganisation,
     CivilSocietyRepresentative,
@@ -21,7 +21,9 @@ from .themes import AnalysedAnswer, AnalysisRun, Campaign, QuestionReview, Sourc
 __all__ = [
     "RIGHT_TO_LEFT",
     "Aggregate",
+    "AggregateValue",
     "Excerpt",
+    "FigureChange",
     "ApiToken",
     "AnalysedAnswer",
     "AnalysisRun",

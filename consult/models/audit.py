@@ -57,6 +57,7 @@ class AuditEvent(models.Model):
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         API_TOKEN_USED = "api_token_used", _("API token used")
+        FIGURES_REPAIRED = "figures_repaired", _("Stored figures found wrong and recounted")
 
     id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(db_index=True)

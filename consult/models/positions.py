@@ -100,6 +100,10 @@ class Position(models.Model):
             statuses.add(self.Status.SUBMITTED)
         return statuses
 
+    def counts(self) -> bool:
+        """Tell whether the position counts in the figures now (see PositionQuerySet.counted)."""
+        return self.status == self.Status.SUBMITTED and self.response.status == Response.Status.SUBMITTED
+
     def is_amended(self) -> bool:
         """Tell whether a civil society response was changed after it was submitted, as its consultation allows."""
         amendable = self.audience == Audience.CIVIL_SOCIETY and self.consultation.civil_society_can_amend

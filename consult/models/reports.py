@@ -20,13 +20,24 @@ class Aggregate(models.Model):
     figures. Pages and reports read these rows; only the aggregation service writes them.
     """
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="aggregates")
+    # Without database constraints or single-column indexes: a recount writes tens of thousands
+    # of these rows at once, and checking each one's keys at commit took longer than counting.
+    # Django still deletes them with their consultation or grouping.
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="aggregates", db_constraint=False, db_index=False
+    )
     audience = models.CharField(max_length=20, choices=Audience.choices)
-    grouping = models.ForeignKey(RegionalGrouping, on_delete=models.CASCADE, null=True, blank=True)
+    grouping = models.ForeignKey(
+        RegionalGrouping, on_delete=models.CASCADE, null=True, blank=True, db_constraint=False, db_index=False
+    )
     question_code = models.CharField(max_length=64)
     choice_value = models.CharField(max_length=64, blank=True)
     respondents = models.PositiveIntegerField(default=0)
     count = models.PositiveIntegerField(default=0)
+    # What mean_rank and first_place_share are worked out from, kept so that a submission can
+    # add to them (a choice's row; None on rows counted before they were kept).
+    rank_sum = models.BigIntegerField(null=True, blank=True)
+    first_places = models.IntegerField(null=True, blank=True)
     share = models.FloatField(null=True, blank=True)
     mean = models.FloatField(null=True, blank=True)
     median = models.FloatField(null=True, blank=True)
@@ -46,6 +57,61 @@ class Aggregate(models.Model):
 
     def __str__(self):
         return f"{self.question_code} {self.choice_value or '*'} ({self.audience}, {self.grouping or 'world'})"
+
+
+class AggregateValue(models.Model):
+    """How many respondents gave one number to a number question, in one grouping: the histogram
+    a number question's mean and median are read from, kept so that a submission can add to it.
+    (A scale question's histogram is its choices' rows.)"""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    grouping = models.ForeignKey(
+        RegionalGrouping, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_constraint=False,
+        db_index=False,
+    )
+    question_code = models.CharField(max_length=64)
+    value = models.FloatField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "audience", "grouping", "question_code", "value"],
+                nulls_distinct=False,
+                name="one_aggregate_value",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question_code} = {self.value}: {self.count}"
+
+
+class FigureChange(models.Model):
+    """One answer of a respondent entering (sign +1) or leaving (-1) the counted figures.
+
+    Written in the transaction that submits, reopens or amends the position, with the answers
+    as they are then; the coalesced recount task adds them to the stored figures and deletes
+    them. A row without a question (sign 0) asks for a full recount instead, and one with
+    sign 0 and a question for new excerpts only. Plain integers, not foreign keys: a submission
+    writes a hundred of these and nothing reads them but that task.
+    """
+
+    consultation_id = models.BigIntegerField()
+    audience = models.CharField(max_length=20)
+    state_key = models.BigIntegerField()  # The member state the answers count for; 0: none.
+    question_id = models.BigIntegerField(null=True)
+    choice_id = models.BigIntegerField(null=True)
+    number = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    rank = models.IntegerField(null=True)
+    sign = models.SmallIntegerField()
+    opens_question = models.BooleanField(default=False)  # The respondent's first row for the question.
+
+    class Meta:
+        indexes = [models.Index(fields=["consultation_id"])]
+
+    def __str__(self):
+        return f"{self.sign:+d} {self.question_id}/{self.choice_id}"
 
 
 class ReportQuerySet(models.QuerySet):

@@ -9,17 +9,24 @@ not depend on the number of responses. It works in two steps:
    not sorted: see POSTGRESQL_SETTINGS). A member state's answers belong to
    the state; a civil society organisation's to the member state of its country (an
    organisation of a non-member country has no state and counts only in the global figures).
-   A question answered with one row per response counts its respondents as rows; only a
-   ranking or multiple choice keeps its responses apart, to count them once each.
+   The same pass (a second grouping set) counts each question's respondents per state: as
+   rows for a question answered with one row per response; a ranking or multiple choice keeps
+   its responses apart there, to count them once each.
 2. The cells rolled up to every grouping the state belongs to (M49 region, sub-region,
    intermediate region, regional commission, RCP...) and to the world (grouping NULL).
 
 Because a response belongs to exactly one state, respondents and counts add up across
 states; a median is read off the rolled-up histogram of values with a running sum.
+
+This full recount is the repair path: submissions and reopenings are added to the stored
+figures one respondent at a time (figure_changes.py), and the hourly check (`aggregates_check`)
+recounts and reports any difference.
 """
 
+import logging
+
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -27,23 +34,32 @@ from surveys.models import Answer, Choice, Question, Response
 
 from ..models import (
     Aggregate,
+    AggregateValue,
+    AuditEvent,
     CivilSocietyOrganisation,
     Consultation,
     Excerpt,
+    FigureChange,
     MemberState,
     Position,
     Publication,
     Questionnaire,
     RegionalGrouping,
 )
+from .audit import audit_record
+from .figure_changes import Pending, figures_changes_apply
 from .outbox import outbox_add
+
+logger = logging.getLogger(__name__)
 
 # Enqueued by name: the task module imports this one.
 REFRESH_TASK = "consult.tasks.aggregates_refresh_task"
 
 # The world's figures carry grouping NULL; inside the query it is 0, so that joins on it work.
+# Sums are cast back to integers at each step: a SUM of BIGINTs is a NUMERIC, several times
+# slower to add up. The pending figure changes are deleted by the same statement, so with the
+# same snapshot as the answers it counts: a change committed later stays for the next run.
 REBUILD_SQL = """
-INSERT INTO {aggregate} ({columns})
 WITH
 country_state (country, state_id) AS ({country_states}),
 numeric_choice AS (
@@ -63,29 +79,30 @@ respondent AS (
     WHERE p.consultation_id = %s AND p.status = %s AND r.status = %s
 ),
 answer_cells AS (
-    SELECT rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
+    SELECT GROUPING(a.choice_id) AS by_respondent, rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
            CASE WHEN q.type IN (%s, %s) THEN a.response_id END AS multi_response,
-           COUNT(*) AS n, SUM(a.rank) AS rank_sum, SUM(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END) AS first_places
+           CAST(COUNT(*) AS INTEGER) AS n, CAST(SUM(a.rank) AS INTEGER) AS rank_sum,
+           CAST(SUM(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END) AS INTEGER) AS first_places
     FROM {answer} a
     JOIN respondent rs ON rs.response_id = a.response_id
-    JOIN current_question q ON q.id = a.question_id
-    GROUP BY rs.audience, rs.state_key, a.question_id, a.choice_id, a.number, multi_response
+    JOIN {question} q ON q.id = a.question_id
+    WHERE q.id IN (SELECT id FROM current_question)
+    GROUP BY GROUPING SETS (
+        (rs.audience, rs.state_key, a.question_id, a.choice_id, a.number),
+        (rs.audience, rs.state_key, a.question_id, multi_response)
+    )
 ),
 state_cells AS (
     SELECT c.audience, c.state_key, c.question_id, c.choice_id,
            COALESCE(CAST(c.number AS DOUBLE PRECISION), nc.numeric_value) AS numeric_value,
-           SUM(c.n) AS n, SUM(c.rank_sum) AS rank_sum, SUM(c.first_places) AS first_places
+           c.n, c.rank_sum, c.first_places
     FROM answer_cells c LEFT JOIN numeric_choice nc ON nc.choice_id = c.choice_id
-    GROUP BY c.audience, c.state_key, c.question_id, c.choice_id, c.number, nc.numeric_value
+    WHERE c.by_respondent = 0
 ),
 state_respondents AS (
-    SELECT audience, state_key, question_id, SUM(n) AS respondents
-    FROM answer_cells WHERE multi_response IS NULL GROUP BY audience, state_key, question_id
-    UNION ALL
-    SELECT audience, state_key, question_id, COUNT(*)
-    FROM (SELECT DISTINCT audience, state_key, question_id, multi_response FROM answer_cells
-          WHERE multi_response IS NOT NULL) AS multi_respondent
-    GROUP BY audience, state_key, question_id
+    SELECT audience, state_key, question_id,
+           CAST(SUM(CASE WHEN multi_response IS NULL THEN n ELSE 1 END) AS INTEGER) AS respondents
+    FROM answer_cells WHERE by_respondent = 1 GROUP BY audience, state_key, question_id
 ),
 scope (state_key, grouping_key) AS (
     SELECT DISTINCT state_key, 0 FROM state_respondents
@@ -93,13 +110,13 @@ scope (state_key, grouping_key) AS (
     SELECT memberstate_id, regionalgrouping_id FROM {membership}
 ),
 question_rollup AS (
-    SELECT s.grouping_key, r.audience, r.question_id, SUM(r.respondents) AS respondents
+    SELECT s.grouping_key, r.audience, r.question_id, CAST(SUM(r.respondents) AS INTEGER) AS respondents
     FROM state_respondents r JOIN scope s ON s.state_key = r.state_key
     GROUP BY s.grouping_key, r.audience, r.question_id
 ),
 cell_rollup AS (
-    SELECT s.grouping_key, c.audience, c.question_id, c.choice_id, c.numeric_value, SUM(c.n) AS n,
-           SUM(c.rank_sum) AS rank_sum, SUM(c.first_places) AS first_places
+    SELECT s.grouping_key, c.audience, c.question_id, c.choice_id, c.numeric_value, CAST(SUM(c.n) AS INTEGER) AS n,
+           CAST(SUM(c.rank_sum) AS INTEGER) AS rank_sum, CAST(SUM(c.first_places) AS INTEGER) AS first_places
     FROM state_cells c JOIN scope s ON s.state_key = c.state_key
     GROUP BY s.grouping_key, c.audience, c.question_id, c.choice_id, c.numeric_value
 ),
@@ -107,7 +124,7 @@ value_positions AS (
     SELECT grouping_key, audience, question_id, numeric_value, n,
            SUM(n) OVER (PARTITION BY grouping_key, audience, question_id
                         ORDER BY numeric_value ROWS UNBOUNDED PRECEDING) AS running,
-           CAST(SUM(n) OVER (PARTITION BY grouping_key, audience, question_id) AS BIGINT) AS total
+           SUM(n) OVER (PARTITION BY grouping_key, audience, question_id) AS total
     FROM cell_rollup WHERE numeric_value IS NOT NULL
 ),
 value_figures AS (
@@ -115,9 +132,19 @@ value_figures AS (
            (MIN(CASE WHEN running >= (total + 1) / 2 THEN numeric_value END)
             + MIN(CASE WHEN running >= (total + 2) / 2 THEN numeric_value END)) / 2 AS median
     FROM value_positions GROUP BY grouping_key, audience, question_id
+),
+number_values AS (
+    INSERT INTO {aggregate_value} (consultation_id, audience, grouping_id, question_code, value, count)
+    SELECT %s, cr.audience, NULLIF(cr.grouping_key, 0), q.code, cr.numeric_value, cr.n
+    FROM cell_rollup cr JOIN current_question q ON q.id = cr.question_id
+    WHERE cr.choice_id IS NULL AND cr.numeric_value IS NOT NULL
+),
+consumed_changes AS (
+    DELETE FROM {change} WHERE consultation_id = %s
 )
+INSERT INTO {aggregate} ({columns})
 SELECT %s, qr.audience, NULLIF(qr.grouping_key, 0), q.code, '', qr.respondents, qr.respondents,
-       NULL, v.mean, v.median, NULL, NULL, %s
+       NULL, v.mean, v.median, NULL, NULL, 0, 0, %s
 FROM question_rollup qr
 JOIN current_question q ON q.id = qr.question_id
 LEFT JOIN value_figures v
@@ -127,7 +154,7 @@ SELECT %s, qr.audience, NULLIF(qr.grouping_key, 0), q.code, c.value, qr.responde
        CAST(COALESCE(cr.n, 0) AS DOUBLE PRECISION) / qr.respondents, NULL, NULL,
        CASE WHEN q.type = %s THEN CAST(cr.rank_sum AS DOUBLE PRECISION) / cr.n END,
        CASE WHEN q.type = %s THEN CAST(COALESCE(cr.first_places, 0) AS DOUBLE PRECISION) / qr.respondents END,
-       %s
+       COALESCE(cr.rank_sum, 0), COALESCE(cr.first_places, 0), %s
 FROM question_rollup qr
 JOIN current_question q ON q.id = qr.question_id
 JOIN {choice} c ON c.question_id = q.id
@@ -137,14 +164,15 @@ LEFT JOIN cell_rollup cr
 """
 # Excerpts: the first few publishable long texts of each question and audience per state (one
 # window over the texts), then the first few of those per grouping: a grouping's first answers
-# are among its states' first ones.
+# are among its states' first ones. The windows carry answer ids only; the texts, a page or two
+# each, are read for the few picked.
 EXCERPTS_SQL = """
 INSERT INTO {excerpt} (consultation_id, grouping_id, audience, question_code, place, text, publication,
                        member_state_id, organisation_name)
 WITH
 country_state (country, state_id) AS ({country_states}),
 text_answer AS (
-    SELECT a.id, a.text, q.code, p.audience, p.publication, p.member_state_id, COALESCE(o.name, '') AS organisation,
+    SELECT a.id, a.question_id, p.id AS position_id, p.audience,
            COALESCE(p.member_state_id, cs.state_id, 0) AS state_key, r.submitted_at
     FROM {answer} a
     JOIN {position} p ON p.response_id = a.response_id
@@ -157,7 +185,7 @@ text_answer AS (
 ),
 state_first AS (
     SELECT * FROM (
-        SELECT t.*, ROW_NUMBER() OVER (PARTITION BY state_key, audience, code ORDER BY submitted_at, id) AS n
+        SELECT t.*, ROW_NUMBER() OVER (PARTITION BY state_key, audience, question_id ORDER BY submitted_at, id) AS n
         FROM text_answer t
     ) numbered WHERE n <= %s
 ),
@@ -169,16 +197,22 @@ scope (state_key, grouping_key) AS (
 grouping_first AS (
     SELECT * FROM (
         SELECT f.*, s.grouping_key,
-               ROW_NUMBER() OVER (PARTITION BY s.grouping_key, f.audience, f.code ORDER BY f.submitted_at, f.id) AS place
+               ROW_NUMBER() OVER (PARTITION BY s.grouping_key, f.audience, f.question_id
+                                  ORDER BY f.submitted_at, f.id) AS place
         FROM state_first f JOIN scope s ON s.state_key = f.state_key
     ) numbered WHERE place <= %s
 )
-SELECT %s, NULLIF(grouping_key, 0), audience, code, place, text, publication, member_state_id, organisation
-FROM grouping_first
+SELECT %s, NULLIF(g.grouping_key, 0), g.audience, q.code, g.place, a.text, p.publication, p.member_state_id,
+       COALESCE(o.name, '')
+FROM grouping_first g
+JOIN {answer} a ON a.id = g.id
+JOIN {question} q ON q.id = g.question_id
+JOIN {position} p ON p.id = g.position_id
+LEFT JOIN {organisation} o ON o.id = p.organisation_id
 """
 COLUMNS = (
     "consultation_id", "audience", "grouping_id", "question_code", "choice_value", "respondents", "count",
-    "share", "mean", "median", "mean_rank", "first_place_share", "computed_at",
+    "share", "mean", "median", "mean_rank", "first_place_share", "rank_sum", "first_places", "computed_at",
 )
 NOTHING = "1 = 0"
 # What counts (Position.objects.counted): submitted, and not reopened since.
@@ -188,23 +222,32 @@ MULTI_ROW_TYPES = (Question.Type.RANKING.value, Question.Type.MULTIPLE_CHOICE.va
 # For this one statement on PostgreSQL. Compiling it (JIT) takes longer than running it. The
 # planner cannot see that a million answers fall into a few cells per state, so it would sort
 # them all (on disk, with the default 4 MB) to group them, where hashing is several times faster.
-POSTGRESQL_SETTINGS = ["SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'", "SET LOCAL enable_sort = off"]
+POSTGRESQL_SETTINGS = ["SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL enable_sort = off"]
 
 
 def aggregates_rebuild(*, consultation: Consultation) -> int:
     """Recount every figure of the consultation from its submitted responses; return the rows written."""
     with transaction.atomic():
-        # Two recounts of one consultation run one after the other, or the second would insert
-        # rows the first has just inserted. NO KEY: new positions may still point at the row.
-        Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
-        sql, params = rebuild_statement(consultation)
-        Aggregate.objects.filter(consultation=consultation).delete()
-        excerpts_pick(consultation)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("; ".join(POSTGRESQL_SETTINGS))
-            cursor.execute(sql, params)
-            return cursor.rowcount
+        consultation_lock(consultation)
+        return recount(consultation)
+
+
+def consultation_lock(consultation: Consultation) -> None:
+    # Two recounts of one consultation run one after the other, or the second would insert
+    # rows the first has just inserted. NO KEY: new positions may still point at the row.
+    Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
+
+
+def recount(consultation: Consultation) -> int:
+    sql, params = rebuild_statement(consultation)
+    Aggregate.objects.filter(consultation=consultation).delete()
+    AggregateValue.objects.filter(consultation=consultation).delete()
+    excerpts_pick(consultation)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("; ".join(POSTGRESQL_SETTINGS))
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def excerpts_pick(consultation: Consultation) -> int:
@@ -222,8 +265,86 @@ def excerpts_pick(consultation: Consultation) -> int:
 
 
 def aggregates_refresh(*, consultation: Consultation) -> int:
-    """Bring the consultation's figures up to date; a full recount takes little longer than a partial one."""
-    return aggregates_rebuild(consultation=consultation)
+    """Add the figure changes waiting for the consultation to its stored figures; return how many were taken.
+
+    A change asking for a full recount, or figures stored before the counts they are worked out
+    from were kept, or changes that do not add up (a count below zero) make it a full recount.
+    """
+    with transaction.atomic():
+        consultation_lock(consultation)
+        pending = Pending(consultation.pk)
+        if not pending.ids:
+            return 0
+        if pending.recount or incomplete(consultation):
+            recount(consultation)
+            return len(pending.ids)
+        try:
+            with transaction.atomic():
+                excerpts_wanted = figures_changes_apply(
+                    consultation, pending, numeric_choice_ids=numeric_choice_ids(consultation)
+                )
+        except IntegrityError:
+            logger.warning("Figure changes of consultation %s do not add up: counted again.", consultation.pk)
+            recount(consultation)
+            return len(pending.ids)
+        if excerpts_wanted:
+            excerpts_pick(consultation)
+        return len(pending.ids)
+
+
+def incomplete(consultation: Consultation) -> bool:
+    """Tell whether some stored figures lack the counts a change is added to (stored by an older recount)."""
+    return Aggregate.objects.filter(consultation=consultation, rank_sum__isnull=True).exists()
+
+
+FIGURE_FIELDS = (
+    "audience", "grouping_id", "question_code", "choice_value", "respondents", "count", "share", "mean", "median",
+    "mean_rank", "first_place_share",
+)
+
+
+def aggregates_check(*, consultation: Consultation) -> list[str]:
+    """Recount the consultation and compare with the figures stored; return the differences found.
+
+    Waiting changes are added first, so that only figures that are wrong differ. Any
+    difference is logged and recorded in the audit trail (the recount has repaired it).
+    """
+    with transaction.atomic():
+        consultation_lock(consultation)
+        pending = Pending(consultation.pk)
+        if pending.ids and not pending.recount and not incomplete(consultation):
+            figures_changes_apply(consultation, pending, numeric_choice_ids=numeric_choice_ids(consultation))
+        before = stored_figures(consultation)
+        recount(consultation)
+        differences = figures_compared(before, stored_figures(consultation))
+        if differences:
+            logger.warning(
+                "Stored figures of consultation %s differed from a recount in %d places (repaired): %s",
+                consultation.pk, len(differences), "; ".join(differences[:10]),
+            )
+            audit_record(
+                action=AuditEvent.Action.FIGURES_REPAIRED, consultation=consultation,
+                details={"differences": len(differences), "examples": differences[:10]},
+            )
+    return differences
+
+
+def stored_figures(consultation: Consultation) -> dict[tuple, tuple]:
+    rows = Aggregate.objects.filter(consultation=consultation).values_list(*FIGURE_FIELDS)
+    # Shares and means are compared to 9 digits: the two ways add the same numbers in another order.
+    return {row[:4]: tuple(round(value, 9) if isinstance(value, float) else value for value in row[4:]) for row in rows}
+
+
+def figures_compared(before: dict, after: dict) -> list[str]:
+    differences = []
+    for key in sorted(before.keys() | after.keys(), key=str):
+        if before.get(key) != after.get(key):
+            audience, grouping_id, code, choice = key
+            differences.append(
+                f"{audience} grouping {grouping_id or 'world'} {code} {choice or '*'}: "
+                f"stored {before.get(key)}, counted {after.get(key)}"
+            )
+    return differences
 
 
 def rebuild_statement(consultation: Consultation) -> tuple[str, list]:
@@ -242,7 +363,7 @@ def rebuild_statement(consultation: Consultation) -> tuple[str, list]:
         *country_params, *numeric_params,
         consultation.pk, True, consultation.pk, *COUNTED_STATUSES,
         *MULTI_ROW_TYPES,
-        consultation.pk, now, consultation.pk, ranking, ranking, now,
+        consultation.pk, consultation.pk, consultation.pk, now, consultation.pk, ranking, ranking, now,
     ]
     return sql, params
 
@@ -252,7 +373,8 @@ def tables() -> dict[str, str]:
     models = {
         "aggregate": Aggregate, "choice": Choice, "question": Question, "questionnaire": Questionnaire,
         "position": Position, "response": Response, "organisation": CivilSocietyOrganisation, "answer": Answer,
-        "membership": RegionalGrouping.members.through, "excerpt": Excerpt,
+        "membership": RegionalGrouping.members.through, "excerpt": Excerpt, "aggregate_value": AggregateValue,
+        "change": FigureChange,
     }
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 
@@ -270,15 +392,19 @@ def country_states_sql() -> tuple[str, list]:
 
 def numeric_choices_sql(consultation: Consultation) -> tuple[str, list]:
     """Return the condition picking the choices of current scale questions whose values are numbers."""
+    ids = numeric_choice_ids(consultation)
+    if not ids:
+        return NOTHING, []
+    return f"id IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def numeric_choice_ids(consultation: Consultation) -> list[int]:
     choices = Choice.objects.filter(
         question__survey__questionnaire__consultation=consultation,
         question__is_current=True,
         question__type=Question.Type.SCALE,
     )
-    ids = [pk for pk, value in choices.values_list("pk", "value") if is_number(value)]
-    if not ids:
-        return NOTHING, []
-    return f"id IN ({', '.join(['%s'] * len(ids))})", ids
+    return [pk for pk, value in choices.values_list("pk", "value") if is_number(value)]
 
 
 def is_number(value: str) -> bool:

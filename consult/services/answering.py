@@ -13,6 +13,7 @@ from ..models import AuditEvent, CivilSocietyOrganisation, Position, PositionEve
 from ..permissions import acts_for, can_edit_position
 from .aggregation import aggregates_refresh_enqueue
 from .audit import audit_record
+from .figure_changes import MINUS, PLUS, figures_change_record
 
 Accreditation = CivilSocietyOrganisation.Accreditation
 
@@ -86,6 +87,9 @@ def position_section_save(
         position = locked_position(position)
         refusal = edit_refusal(actor, position)
         if refusal is None:
+            counts = position.counts()
+            if counts:  # An amendment: the figures follow the answers of a response that counts.
+                figures_change_record(position=position, sign=MINUS)
             try:
                 page = response_section_save(
                     response=position.response, section=section, cleaned_data=cleaned_data,
@@ -94,6 +98,9 @@ def position_section_save(
             except StaleSection as stale:
                 refusal = stale
             else:
+                if counts:
+                    figures_change_record(position=position, sign=PLUS)
+                    aggregates_refresh_enqueue(position.consultation_id)
                 saved_event_record(position, actor, section)
                 return page
     raise refusal if isinstance(refusal, StaleSection) else PositionNotEditable(refusal)
@@ -150,7 +157,9 @@ def position_publication_set(*, position: Position, publication: str, actor) -> 
             action=AuditEvent.Action.PUBLICATION_CHANGED, actor=actor, consultation=position.consultation_id,
             obj=position, details={"from": previous_value, "to": publication},
         )
-        if position.status == Position.Status.SUBMITTED:  # Its texts may now be quoted, or no longer.
+        if position.counts():  # Its texts may now be quoted, or no longer: excerpts are picked again.
+            figures_change_record(position=position, sign=MINUS)
+            figures_change_record(position=position, sign=PLUS)
             aggregates_refresh_enqueue(position.consultation_id)
     return position
 

@@ -25,6 +25,7 @@ from ..models import Audience, Position, PositionEvent
 from ..permissions import may_reopen, may_send_back, may_send_for_review, may_submit
 from .aggregation import aggregates_refresh_enqueue
 from .audit import audit_record
+from .figure_changes import MINUS, figures_change_record
 
 Status = Position.Status
 Action = PositionEvent.Action
@@ -94,6 +95,7 @@ def position_reopen(*, position: Position, actor, reason: str) -> Position:
         refuse_unless(may_reopen(actor, position), _("Only the secretariat can reopen a submitted position."))
         refuse_unless(position.status == Status.SUBMITTED, _("Only a submitted position can be reopened."))
         refuse_unless(reason.strip(), _("Give the reason for reopening: it is recorded."))
+        figures_change_record(position=position, sign=MINUS)  # It no longer counts.
         aggregates_refresh_enqueue(position.consultation_id)
         return step(position, actor, Action.REOPENED, status=Status.REOPENED, comment=reason.strip())
 

@@ -23,6 +23,7 @@ from surveys.models import Answer, Response
 
 from ...models import AuditEvent, CivilSocietyOrganisation, Consultation, Position, PositionEvent, ResponseImport
 from ..aggregation import aggregates_refresh_enqueue
+from ..figure_changes import figures_recount_request
 from ..audit import audit_record
 from ..demo_responses import answers_write
 from ..workflow import consultation_prefix, random_part
@@ -107,6 +108,7 @@ def responses_import(
                 action=AuditEvent.Action.RESPONSES_IMPORTED, actor=actor, consultation=consultation,
                 details={"filename": filename, "sha256": plan.sha256, **plan.counts()},
             )
+            figures_recount_request(consultation_id=consultation.pk)
             aggregates_refresh_enqueue(consultation.pk)
     return plan
 
