@@ -1,5 +1,6 @@
 """The coverage tracker: each state's status and last activity, counts per region, who sees the page."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -190,7 +191,7 @@ def test_the_secretariat_sees_all_193_states_by_region(client, consultation, sta
 
     assert "<td>193</td>" in page
     for region in ("Africa", "Americas", "Asia", "Europe", "Oceania"):
-        assert f"<caption>{region}:" in page
+        assert re.search(rf'<caption id="region-\d+-caption">{region}:', page)
     assert reverse("consult:deadline-extend", args=[consultation.slug]) in page
 
 

@@ -19,7 +19,7 @@ STATUS_COLOURS = {
     CoverageStatus.FOCAL_POINT_ACTIVE: "#c6dbef",
     CoverageStatus.DRAFT: "#6baed6",
     CoverageStatus.READY_FOR_REVIEW: "#2171b5",
-    CoverageStatus.SUBMITTED: "#238b45",
+    CoverageStatus.SUBMITTED: "#1d7a3c",
     CoverageStatus.REOPENED: "#e6550d",
 }
 
