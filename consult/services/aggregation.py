@@ -219,10 +219,16 @@ NOTHING = "1 = 0"
 COUNTED_STATUSES = (Position.Status.SUBMITTED.value, Response.Status.SUBMITTED.value)
 # Questions answered with a row per chosen item: their respondents are counted per response.
 MULTI_ROW_TYPES = (Question.Type.RANKING.value, Question.Type.MULTIPLE_CHOICE.value)
-# For this one statement on PostgreSQL. Compiling it (JIT) takes longer than running it. The
-# planner cannot see that a million answers fall into a few cells per state, so it would sort
-# them all (on disk, with the default 4 MB) to group them, where hashing is several times faster.
-POSTGRESQL_SETTINGS = ["SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL enable_sort = off"]
+# For the recount's statements on PostgreSQL (until the transaction ends). Compiling them (JIT)
+# takes longer than running them. The planner cannot see that a million answers fall into a few
+# cells per state, so it would sort them all (on disk, with the default 4 MB) to group them,
+# where hashing is several times faster. Without statistics (tables never analysed after a bulk
+# load, autovacuum off) it takes every table for one row and joins them in nested loops: 129 s
+# for 300 responses; hash joins are right at any size, since every answer is read anyway.
+POSTGRESQL_SETTINGS = [
+    "SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL enable_sort = off",
+    "SET LOCAL enable_nestloop = off",
+]
 
 
 def aggregates_rebuild(*, consultation: Consultation) -> int:
@@ -244,24 +250,35 @@ def recount(consultation: Consultation) -> int:
     AggregateValue.objects.filter(consultation=consultation).delete()
     excerpts_pick(consultation)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("; ".join(POSTGRESQL_SETTINGS))
+        planner_settings(cursor)
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def planner_settings(cursor) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute("; ".join(POSTGRESQL_SETTINGS))
 
 
 def excerpts_pick(consultation: Consultation) -> int:
     """Replace the consultation's excerpts with the first publishable texts of each grouping; return how many."""
     Excerpt.objects.filter(consultation=consultation).delete()
+    sql, params = excerpts_statement(consultation)
+    with connection.cursor() as cursor:
+        planner_settings(cursor)
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def excerpts_statement(consultation: Consultation) -> tuple[str, list]:
+    """Return the INSERT ... SELECT that picks the consultation's excerpts, with its parameters."""
     country_states, country_params = country_states_sql()
     sql = EXCERPTS_SQL.format(country_states=country_states, **tables())
     params = [
         *country_params, consultation.pk, *COUNTED_STATUSES, Publication.ATTRIBUTED.value, Publication.ANONYMOUS.value,
         True, Question.Type.LONG_TEXT.value, Excerpt.PER_QUESTION, Excerpt.PER_QUESTION, consultation.pk,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    return sql, params
 
 
 def aggregates_refresh(*, consultation: Consultation) -> int:

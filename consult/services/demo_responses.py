@@ -23,6 +23,7 @@ from django_countries import countries
 from surveys.models import Answer, Question, Response
 
 from ..models import Audience, CivilSocietyOrganisation, Consultation, MemberState, Position, Publication
+from .bulk_loads import loaded_tables_analyse
 from .demo_texts import campaign_answer, region_language, themed_answer
 
 BATCH = 5000
@@ -119,6 +120,8 @@ def demo_responses_generate(*, consultation: Consultation, states: int = 40, org
                 positions, answers = answering.positions_create(batch, rng)
                 result.positions += positions
                 result.answers += answers
+    if result.positions:
+        loaded_tables_analyse()
     return result
 
 

@@ -23,6 +23,7 @@ from surveys.models import Answer, Response
 
 from ...models import AuditEvent, CivilSocietyOrganisation, Consultation, Position, PositionEvent, ResponseImport
 from ..aggregation import aggregates_refresh_enqueue
+from ..bulk_loads import loaded_tables_analyse
 from ..figure_changes import figures_recount_request
 from ..audit import audit_record
 from ..demo_responses import answers_write
@@ -110,6 +111,8 @@ def responses_import(
             )
             figures_recount_request(consultation_id=consultation.pk)
             aggregates_refresh_enqueue(consultation.pk)
+    if plan.changes:
+        loaded_tables_analyse()
     return plan
 
 
