@@ -100,7 +100,7 @@ def build_hand_set(*, submit_later: bool = False) -> HandBuilt:
             built.to_submit.append(response)
     # Côte d'Ivoire is invited but has not answered.
     Invitation.objects.create(
-        member_state=make_state("CIV", states["SEN"]), email="civ@example.org", name="Focal point",
+        consultation=consultation, member_state=make_state("CIV", states["SEN"]), email="civ@example.org", name="Focal point",
         token_hash="civ-token", expires_at=timezone.now() + timedelta(days=7),
     )
     rcp = make_grouping("test-rcp", name="Test RCP", kind=RegionalGrouping.Kind.RCP)

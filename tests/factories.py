@@ -51,8 +51,8 @@ def make_member_state(iso3="FRA", **kwargs):
     return state
 
 
-def make_invitation(member_state, **kwargs):
-    """Return an invitation of the state, unused and valid for a week unless kwargs say otherwise."""
+def make_invitation(consultation, member_state, **kwargs):
+    """Return an invitation of the state to the consultation, unused and valid for a week unless kwargs say otherwise."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -62,7 +62,7 @@ def make_invitation(member_state, **kwargs):
     kwargs.setdefault("name", f"Invited Person {number}")
     kwargs.setdefault("token_hash", f"{number:064x}")
     kwargs.setdefault("expires_at", timezone.now() + timedelta(days=7))
-    return Invitation.objects.create(member_state=member_state, **kwargs)
+    return Invitation.objects.create(consultation=consultation, member_state=member_state, **kwargs)
 
 
 def make_organisation(**kwargs):

@@ -77,7 +77,7 @@ def one_of_each(officer):
         consultation=consultation, member_state=france, closes_at=timezone.now(), reason="Elections", granted_by=officer
     )
     Invitation.objects.create(
-        member_state=france, email="fp@example.org", name="F. P.", token_hash="0" * 64, expires_at=timezone.now()
+        consultation=consultation, member_state=france, email="fp@example.org", name="F. P.", token_hash="0" * 64, expires_at=timezone.now()
     )
     audit_record(action=AuditEvent.Action.SUBMITTED, actor=officer, consultation=consultation, obj=position)
     return question

@@ -221,9 +221,9 @@ def test_the_worker_seals_each_committed_event_soon_after_the_commit(celery_work
 # Each official act, through the page where there is one.
 
 
-def test_invitations_sent_resent_revoked_and_accepted_are_recorded(officer, france):
+def test_invitations_sent_resent_revoked_and_accepted_are_recorded(officer, france, consultation):
     secretariat = client_of(officer)
-    secretariat.post(reverse("consult:invitation-create"),
+    secretariat.post(reverse("consult:invitation-create", args=[consultation.slug]),
                      {"member_state": "FRA", "name": "Marie Curie", "email": "marie@diplomatie.example",
                       "role": "reviewer"})
     first = Invitation.objects.get()
@@ -237,9 +237,11 @@ def test_invitations_sent_resent_revoked_and_accepted_are_recorded(officer, fran
     client_of(address="203.0.113.20").post(link, {"password1": PASSWORD, "password2": PASSWORD})
     person = get_user_model().objects.get(email="marie@diplomatie.example")
     event = assert_recorded(Action.INVITATION_ACCEPTED, person, second, address="203.0.113.20")
-    assert event.details == {"member_state": "FRA", "email": "marie@diplomatie.example", "role": "reviewer"}
+    assert event.details == {
+        "consultation": consultation.slug, "member_state": "FRA", "email": "marie@diplomatie.example", "role": "reviewer",
+    }
 
-    secretariat.post(reverse("consult:invitation-create"),
+    secretariat.post(reverse("consult:invitation-create", args=[consultation.slug]),
                      {"member_state": "FRA", "name": "Jean", "email": "jean@diplomatie.example", "role": "drafter"})
     third = Invitation.objects.get(email="jean@diplomatie.example")
     secretariat.post(reverse("consult:invitation-revoke", args=[third.pk]))

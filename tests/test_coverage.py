@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from consult.models import FocalPoint, Invitation, MemberState, Position, PositionEvent
+from consult.models import Consultation, FocalPoint, Invitation, MemberState, Position, PositionEvent
 from consult.selectors.coverage import (
     CoverageStatus,
     civil_society_coverage,
@@ -25,6 +25,7 @@ from .factories import make_consultation, make_member_state, make_organisation, 
 
 
 def invite(state, **kwargs):
+    kwargs.setdefault("consultation", Consultation.objects.get(slug="hld"))
     return Invitation.objects.create(
         member_state=state,
         email=f"{uuid.uuid4().hex[:8]}@example.org",

@@ -202,9 +202,9 @@ def test_the_dashboard_counts_invited_states_as_the_world_summary_does(
     client, officer, consultation, france, focal_point_senegal
 ):
     position_for(consultation=consultation, member_state=france, actor=officer)  # A position: invited.
-    make_invitation(make_member_state("MEX"))  # Waiting for an answer.
-    make_invitation(make_member_state("PHL"), accepted_at=timezone.now())  # Accepted; nobody acts for it now.
-    make_invitation(make_member_state("JOR"), revoked_at=timezone.now())  # Revoked: not invited.
+    make_invitation(consultation, make_member_state("MEX"))  # Waiting for an answer.
+    make_invitation(consultation, make_member_state("PHL"), accepted_at=timezone.now())  # Accepted; nobody acts for it now.
+    make_invitation(consultation, make_member_state("JOR"), revoked_at=timezone.now())  # Revoked: not invited.
     client.force_login(officer)
 
     page = client.get(dashboard_url(consultation)).content.decode()

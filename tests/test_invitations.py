@@ -11,18 +11,29 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from consult.models import FocalPoint, Invitation
+from consult.models import Consultation, FocalPoint, Invitation
 from consult.services.invitation_csv import InvitationImportError, invitation_rows_read
 from consult.services.invitations import invitation_send
+from consult.services.stakeholders import member_states_load
 
-from .factories import make_member_state
+from .factories import make_consultation, make_member_state
 
 PASSWORD = "a long unusual passphrase 42"
+SLUG = "hld"  # The consultation the invitations of these tests are for.
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def hld(db):
+    return make_consultation(slug=SLUG, title="High-Level Dialogue", status=Consultation.Status.OPEN)
+
+
+def url(name, *args):
+    return reverse(f"consult:{name}", args=[SLUG, *args])
 
 
 def link_in(message):
@@ -32,7 +43,7 @@ def link_in(message):
 def invite(officer, state, email="marie@diplomatie.example", role=FocalPoint.Role.DRAFTER, name="Marie Curie"):
     """Send an invitation as the officer; return the path of the link it e-mailed."""
     invitation_send(
-        member_state=state, email=email, name=name, role=role, invited_by=officer,
+        consultation=Consultation.objects.get(slug=SLUG), member_state=state, email=email, name=name, role=role, invited_by=officer,
         request_base_url="http://testserver",
     )
     return link_in(mail.outbox[-1])
@@ -46,7 +57,7 @@ def test_the_secretariat_invites_one_person_by_email(client, officer, france):
     client.force_login(officer)
 
     response = client.post(
-        reverse("consult:invitation-create"),
+        url("invitation-create"),
         {"member_state": "FRA", "name": "Marie Curie", "email": "marie@diplomatie.example", "role": "reviewer"},
     )
 
@@ -179,7 +190,7 @@ def test_a_good_csv_invites_everyone_it_lists(client, officer, france, senegal):
         "SN,Awa Diop,awa@example.org,submitter\n"
     )
 
-    response = client.post(reverse("consult:invitation-import"), {"file": csv_upload(text)})
+    response = client.post(url("invitation-import"), {"file": csv_upload(text)})
 
     assert response.status_code == 302
     assert sorted(message.to[0] for message in mail.outbox) == ["awa@example.org", "marie@example.org"]
@@ -194,7 +205,7 @@ def test_a_csv_with_a_bad_line_names_it_and_invites_nobody(client, officer, fran
         "XYZ,Awa Diop,not-an-address,boss\n"
     )
 
-    response = client.post(reverse("consult:invitation-import"), {"file": csv_upload(text)})
+    response = client.post(url("invitation-import"), {"file": csv_upload(text)})
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -234,7 +245,7 @@ def test_names_typed_with_html_are_shown_escaped(client, officer, france):
     invite(officer, france, name="<script>alert(1)</script>")
     client.force_login(officer)
 
-    page = client.get(reverse("consult:invitation-list")).content.decode()
+    page = client.get(url("invitation-list")).content.decode()
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
@@ -246,8 +257,8 @@ def test_the_list_filters_by_state_and_status(client, officer, france, senegal):
     Invitation.objects.filter(email="sn@example.org").update(expires_at=timezone.now() - timedelta(days=1))
     client.force_login(officer)
 
-    by_state = client.get(reverse("consult:invitation-list"), {"member_state": "FRA"}).content.decode()
-    by_status = client.get(reverse("consult:invitation-list"), {"status": "expired"}).content.decode()
+    by_state = client.get(url("invitation-list"), {"member_state": "FRA"}).content.decode()
+    by_status = client.get(url("invitation-list"), {"status": "expired"}).content.decode()
 
     assert "fr@example.org" in by_state and "sn@example.org" not in by_state
     assert "sn@example.org" in by_status and "fr@example.org" not in by_status
@@ -255,10 +266,10 @@ def test_the_list_filters_by_state_and_status(client, officer, france, senegal):
 
 def secretariat_requests(invitation):
     return [
-        ("get", reverse("consult:invitation-list")),
-        ("get", reverse("consult:invitation-create")),
-        ("post", reverse("consult:invitation-create")),
-        ("get", reverse("consult:invitation-import")),
+        ("get", url("invitation-list")),
+        ("get", url("invitation-create")),
+        ("post", url("invitation-create")),
+        ("get", url("invitation-import")),
         ("post", reverse("consult:invitation-resend", args=[invitation.pk])),
         ("post", reverse("consult:invitation-revoke", args=[invitation.pk])),
     ]
@@ -288,7 +299,7 @@ def test_a_state_can_be_chosen_among_all_states(client, officer):
     make_member_state("MEX")
     client.force_login(officer)
 
-    page = client.get(reverse("consult:invitation-create"), {"member_state": "MEX"}).content.decode()
+    page = client.get(url("invitation-create"), {"member_state": "MEX"}).content.decode()
 
     assert '<option value="MEX" selected>Mexico</option>' in page
 
@@ -309,3 +320,67 @@ def test_a_revoked_link_still_asks_the_secretariat_when_the_cache_is_down(client
     assert "secretariat was asked" in asked.content.decode()
     assert [message.to for message in mail.outbox[1:]] == [[officer.email]]
     assert "Repeated invitation requests not checked" in caplog.text
+
+
+def test_invitations_belong_to_their_consultation(client, officer, france, hld):
+    other = make_consultation(slug="gfmd", title="Global Forum", status=Consultation.Status.OPEN)
+    invite(officer, france, email="hld@example.org")
+    client.force_login(officer)
+    client.post(
+        reverse("consult:invitation-create", args=["gfmd"]),
+        {"member_state": "FRA", "name": "Gaston Forum", "email": "gfmd@example.org", "role": "drafter"},
+    )
+
+    assert Invitation.objects.get(email="gfmd@example.org").consultation == other
+    assert Invitation.objects.get(email="hld@example.org").consultation == hld
+    gfmd_list = client.get(reverse("consult:invitation-list", args=["gfmd"])).content.decode()  # Shows "sent".
+    hld_list = client.get(url("invitation-list")).content.decode()
+    assert "hld@example.org" in hld_list and "gfmd@example.org" not in hld_list
+    assert "gfmd@example.org" in gfmd_list and "hld@example.org" not in gfmd_list
+    assert "“Global Forum”" in mail.outbox[-1].body
+
+
+def test_inviting_for_another_consultation_keeps_the_first_invitation_usable(officer, france, hld):
+    other = make_consultation(slug="gfmd", status=Consultation.Status.OPEN)
+    invite(officer, france)
+    invitation_send(
+        consultation=other, member_state=france, email="marie@diplomatie.example", name="Marie Curie",
+        role=FocalPoint.Role.DRAFTER, invited_by=officer, request_base_url="http://testserver",
+    )
+
+    assert Invitation.objects.filter(revoked_at__isnull=True).count() == 2
+
+
+def test_a_csv_invites_to_the_consultation_it_is_uploaded_for(client, officer, france, hld):
+    make_consultation(slug="gfmd", status=Consultation.Status.OPEN)
+    client.force_login(officer)
+
+    client.post(
+        reverse("consult:invitation-import", args=["gfmd"]),
+        {"file": csv_upload("country,name,email,role\nFRA,Fabienne Martin,f@example.org,submitter\n")},
+    )
+
+    assert Invitation.objects.get().consultation.slug == "gfmd"
+
+
+def test_the_invitations_link_opens_the_open_consultation_or_asks_which(client, officer, hld):
+    client.force_login(officer)
+
+    assert client.get(reverse("consult:invitation-index")).url == url("invitation-list")
+    assert client.get(reverse("consult:invitation-index-create")).url == url("invitation-create")
+
+    make_consultation(slug="gfmd", title="Global Forum", status=Consultation.Status.OPEN)
+    page = client.get(reverse("consult:invitation-index-import")).content.decode()
+    assert reverse("consult:invitation-import", args=["gfmd"]) in page and url("invitation-import") in page
+
+
+def test_the_state_list_is_labelled_and_uses_un_official_names(client, officer):
+    member_states_load()
+    client.force_login(officer)
+
+    page = client.get(url("invitation-create")).content.decode()
+
+    assert re.search(r'<label\s+for="id_member_state"[^>]*>\s*Member state', page)
+    assert re.search(r'<select name="member_state"[^>]*id="id_member_state"', page)
+    assert ">Republic of Korea</option>" in page and "South Korea" not in page
+    assert ">Democratic Republic of the Congo</option>" in page and "DR Congo" not in page

@@ -22,10 +22,10 @@ def printed(message) -> str:
     return stream.getvalue()
 
 
-def test_an_invitation_with_accents_prints_its_link_on_one_line(officer, france):
+def test_an_invitation_with_accents_prints_its_link_on_one_line(officer, france, consultation):
     with translation.override("fr"):
         invitation_send(
-            member_state=france, email="helene@diplomatie.example", name="Hélène Déléguée", role="drafter",
+            consultation=consultation, member_state=france, email="helene@diplomatie.example", name="Hélène Déléguée", role="drafter",
             invited_by=officer, request_base_url="http://testserver",
         )
     [message] = mail.outbox

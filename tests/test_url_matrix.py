@@ -76,9 +76,12 @@ RULES = {
     "consult:position-send-back": [("france", only("focal_point_france"))],
     "consult:position-submit": [("france", only("focal_point_france"))],
     "consult:position-reopen": [("france", SECRETARIAT)],
-    "consult:invitation-list": [("none", SECRETARIAT)],
-    "consult:invitation-create": [("none", SECRETARIAT)],
-    "consult:invitation-import": [("none", SECRETARIAT)],
+    "consult:invitation-list": [("slug", SECRETARIAT)],
+    "consult:invitation-index": [("none", SECRETARIAT)],
+    "consult:invitation-index-create": [("none", SECRETARIAT)],
+    "consult:invitation-index-import": [("none", SECRETARIAT)],
+    "consult:invitation-create": [("slug", SECRETARIAT)],
+    "consult:invitation-import": [("slug", SECRETARIAT)],
     "consult:invitation-accept": [("token", EVERYONE)],
     "consult:organisation-register": [("none", EVERYONE)],
     "consult:organisation-register-done": [("none", EVERYONE)],
@@ -164,7 +167,7 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
     france_position = position_for(consultation=consultation, member_state=france)
     senegal_position = position_for(consultation=consultation, member_state=senegal)
     invitation = Invitation.objects.create(
-        member_state=france, email="new@example.org", name="New Person",
+        consultation=consultation, member_state=france, email="new@example.org", name="New Person",
         token_hash=hashlib.sha256(TOKEN.encode()).hexdigest(), expires_at=timezone.now() + timedelta(days=3),
     )
     paper = PositionPaper.objects.create(consultation=consultation, filename="p.md", content=b"# x", sha256="0" * 64)

@@ -58,8 +58,10 @@ class DeadlineExtensionAdmin(ReadOnlyAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ["name", "email", "member_state", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
-    list_filter = ["role", "member_state__region"]
+    list_display = [
+        "name", "email", "member_state", "consultation", "role", "created_at", "expires_at", "accepted_at", "revoked_at",
+    ]
+    list_filter = ["consultation", "role", "member_state__region"]
     search_fields = ["name", "email", "member_state__name"]
-    list_select_related = ["member_state"]
+    list_select_related = ["member_state", "consultation"]
     exclude = ["token_hash"]

@@ -5,16 +5,20 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .consultation import Consultation
 from .stakeholders import FocalPoint, MemberState
 
 
 class Invitation(models.Model):
-    """An e-mailed, single-use, expiring invitation to act as a focal point of a state.
+    """An e-mailed, single-use, expiring invitation to act as a focal point of a state in a consultation.
 
+    The focal point it makes acts for the state (in every consultation); the invitation itself
+    belongs to the consultation it was sent for: its list, its e-mail and its coverage.
     Only a hash of the token is stored: the link in the e-mail is the only copy of the token.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="invitations")
     member_state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     name = models.CharField(max_length=200)

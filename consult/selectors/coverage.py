@@ -68,7 +68,7 @@ def state_coverage(consultation, *, states=None):
             last_activity=_latest(
                 Subquery(position.values(touched=Greatest("updated_at", "response__updated_at"))[:1]),
                 _last_event_at(consultation),
-                _last_invitation_at(),
+                _last_invitation_at(consultation),
             ),
             extended_until=_extended_until(consultation),
         )
@@ -117,8 +117,8 @@ def civil_society_coverage(consultation, *, countries=None) -> dict:
 
 
 def invitations_standing(consultation):
-    """Return the state's invitations (OuterRef "pk") that make it invited: those not revoked, used or not."""
-    return Invitation.objects.filter(member_state=OuterRef("pk"), revoked_at__isnull=True)
+    """Return the state's invitations (OuterRef "pk") to the consultation that make it invited: those not revoked."""
+    return Invitation.objects.filter(consultation=consultation, member_state=OuterRef("pk"), revoked_at__isnull=True)
 
 
 def invited(consultation) -> Q:
@@ -147,8 +147,9 @@ def _last_event_at(consultation):
     return Subquery(events.order_by("-created_at").values("created_at")[:1])
 
 
-def _last_invitation_at():
-    invitations = Invitation.objects.filter(member_state=OuterRef("pk")).order_by("-created_at")
+def _last_invitation_at(consultation):
+    invitations = Invitation.objects.filter(consultation=consultation, member_state=OuterRef("pk"))
+    invitations = invitations.order_by("-created_at")
     return Subquery(invitations.values("created_at")[:1])
 
 

@@ -15,10 +15,11 @@ class InvitationStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-def invitations_for_secretariat(*, member_state=None, status=None, now=None):
-    """Return the invitations, newest first, each with its `status`, optionally of one state or status."""
+def invitations_for_secretariat(*, consultation, member_state=None, status=None, now=None):
+    """Return the consultation's invitations, newest first, each with its `status`, optionally of one state or status."""
     now = now or timezone.now()
-    invitations = Invitation.objects.select_related("member_state", "invited_by").annotate(
+    invitations = Invitation.objects.filter(consultation=consultation).select_related("member_state", "invited_by")
+    invitations = invitations.annotate(
         status=Case(
             When(accepted_at__isnull=False, then=Value(InvitationStatus.ACCEPTED)),
             When(revoked_at__isnull=False, then=Value(InvitationStatus.REVOKED)),

@@ -61,13 +61,16 @@ def token_hash(token: str) -> str:
 
 def invitation_for_token(token: str) -> Invitation | None:
     """Return the invitation the token of a link belongs to, or None."""
-    return Invitation.objects.select_related("member_state").filter(token_hash=token_hash(token)).first()
+    invitations = Invitation.objects.select_related("consultation", "member_state")
+    return invitations.filter(token_hash=token_hash(token)).first()
 
 
 def invitation_send(
-    *, member_state, email, name, role, invited_by, request_base_url, action=AuditEvent.Action.INVITATION_SENT
+    *, consultation, member_state, email, name, role, invited_by, request_base_url,
+    action=AuditEvent.Action.INVITATION_SENT,
 ) -> Invitation:
-    """Invite a person to act for a state: e-mail a single-use link; revoke their unused invitations.
+    """Invite a person to act for a state in a consultation: e-mail a single-use link; revoke their
+    unused invitations of the consultation.
 
     `action` is what the audit trail records: a first invitation, or one sent again.
     """
@@ -75,9 +78,10 @@ def invitation_send(
     with transaction.atomic():
         # Locking the state serialises two invitations of the same person, so one stays usable.
         MemberState.objects.select_for_update().filter(pk=member_state.pk).first()
-        _unused(member_state, email).update(revoked_at=timezone.now())
+        _unused(consultation, member_state, email).update(revoked_at=timezone.now())
         invitation = Invitation.objects.create(
-            member_state=member_state, email=email, name=name, role=role, invited_by=invited_by,
+            consultation=consultation, member_state=member_state, email=email, name=name, role=role,
+            invited_by=invited_by,
             token_hash=token_hash(token), expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
         )
         # Sent inside the transaction: if the mail fails, no invitation exists without its e-mail.
@@ -87,13 +91,17 @@ def invitation_send(
 
 
 def _invitation_audit(action, invitation, actor):
-    details = {"member_state": invitation.member_state.iso3, "email": invitation.email, "role": invitation.role}
+    details = {
+        "consultation": invitation.consultation.slug, "member_state": invitation.member_state.iso3,
+        "email": invitation.email, "role": invitation.role,
+    }
     audit_record(action=action, actor=actor, obj=invitation, details=details)
 
 
-def _unused(member_state, email):
+def _unused(consultation, member_state, email):
     return Invitation.objects.filter(
-        member_state=member_state, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        consultation=consultation, member_state=member_state, email__iexact=email,
+        accepted_at__isnull=True, revoked_at__isnull=True,
     )
 
 
@@ -107,26 +115,27 @@ def _invitation_mail(invitation, token, request_base_url):
     )
 
 
-def invitations_import_csv(*, file, invited_by, request_base_url) -> InvitationImportResult:
-    """Invite everyone a CSV lists, once every line is valid; if any is not, send nothing.
+def invitations_import_csv(*, consultation, file, invited_by, request_base_url) -> InvitationImportResult:
+    """Invite everyone a CSV lists to the consultation, once every line is valid; if any is not, send nothing.
 
     Each invitation is sent in its own transaction: should the mail server fail half-way, those
     already e-mailed stay valid and the error stops the rest.
     """
     rows = invitation_rows_read(file, states=MemberState.objects.all())
     invitations = [
-        invitation_send(**row, invited_by=invited_by, request_base_url=request_base_url) for row in rows
+        invitation_send(consultation=consultation, **row, invited_by=invited_by, request_base_url=request_base_url)
+        for row in rows
     ]
     return InvitationImportResult(invitations)
 
 
 def invitation_resend(*, invitation, invited_by, request_base_url) -> Invitation:
-    """Send the person a new link for the same state and role; the old link stops working."""
+    """Send the person a new link for the same consultation, state and role; the old link stops working."""
     if invitation.accepted_at:
         raise InvitationError(_("This invitation was already accepted."), "used")
     return invitation_send(
-        member_state=invitation.member_state, email=invitation.email, name=invitation.name,
-        role=invitation.role, invited_by=invited_by, request_base_url=request_base_url,
+        consultation=invitation.consultation, member_state=invitation.member_state, email=invitation.email,
+        name=invitation.name, role=invitation.role, invited_by=invited_by, request_base_url=request_base_url,
         action=AuditEvent.Action.INVITATION_RESENT,
     )
 
@@ -163,8 +172,8 @@ def invitation_check(invitation: Invitation | None) -> None:
 
 def _newer_invitation(invitation) -> bool:
     return Invitation.objects.filter(
-        member_state=invitation.member_state_id, email__iexact=invitation.email,
-        created_at__gt=invitation.created_at, revoked_at__isnull=True,
+        consultation=invitation.consultation_id, member_state=invitation.member_state_id,
+        email__iexact=invitation.email, created_at__gt=invitation.created_at, revoked_at__isnull=True,
     ).exists()
 
 
@@ -236,7 +245,8 @@ def invitation_request_new(*, token, request_base_url) -> str:
     except InvitationError as error:
         if error.reason == "expired":
             invitation_send(
-                member_state=invitation.member_state, email=invitation.email, name=invitation.name,
+                consultation=invitation.consultation, member_state=invitation.member_state,
+                email=invitation.email, name=invitation.name,
                 role=invitation.role, invited_by=invitation.invited_by, request_base_url=request_base_url,
                 action=AuditEvent.Action.INVITATION_RESENT,
             )
@@ -251,7 +261,8 @@ def invitation_request_new(*, token, request_base_url) -> str:
 def _secretariat_ask(invitation, request_base_url):
     if not _first_request(invitation):
         raise InvitationError(_("The secretariat was already asked; it will write to you."), "asked")
-    link = request_base_url + reverse("consult:invitation-list") + f"?member_state={invitation.member_state.iso3}"
+    list_url = reverse("consult:invitation-list", args=[invitation.consultation.slug])
+    link = f"{request_base_url}{list_url}?member_state={invitation.member_state.iso3}"
     for address in _secretariat_addresses(invitation):
         mail_send(
             to=address,

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..forms.invitations import InvitationAcceptForm, InvitationFilterForm, InvitationForm, InvitationImportForm
-from ..models import Invitation
+from ..models import Consultation, Invitation
 from ..selectors.invitations import invitations_for_secretariat
 from ..services import invitations as service
 from ..services.invitation_csv import InvitationImportError
@@ -27,41 +27,58 @@ def site_url(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
-def back_to_list(request):
+def back_to_list(request, invitation):
     """Redirect to the list page the form was posted from, filters included."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
-    return redirect("consult:invitation-list")
+    return redirect("consult:invitation-list", slug=invitation.consultation.slug)
 
 
 @secretariat_required
-def invitation_list(request):
+def invitation_index(request, page):
+    """Open the invitation page of the consultation being collected for, or ask which consultation."""
+    collecting = Consultation.objects.filter(status=Consultation.Status.OPEN)
+    if len(collecting[:2]) == 1:
+        return redirect(f"consult:{page}", slug=collecting.get().slug)
+    consultations = Consultation.objects.exclude(status=Consultation.Status.ARCHIVED).order_by("-created_at")
+    return render(request, "consult/invitations/index.html", {"consultations": consultations, "page": page})
+
+
+@secretariat_required
+def invitation_list(request, slug):
+    consultation = get_object_or_404(Consultation, slug=slug)
     form = InvitationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(invitations_for_secretariat(**filters), 50).get_page(request.GET.get("page"))
-    return render(request, "consult/invitations/list.html", {"form": form, "page": page})
+    invitations = invitations_for_secretariat(consultation=consultation, **filters)
+    page = Paginator(invitations, 50).get_page(request.GET.get("page"))
+    return render(request, "consult/invitations/list.html", {"consultation": consultation, "form": form, "page": page})
 
 
 @secretariat_required
-def invitation_create(request):
+def invitation_create(request, slug):
+    consultation = get_object_or_404(Consultation, slug=slug)
     form = InvitationForm(request.POST or None, initial={"member_state": request.GET.get("member_state")})
     if request.method == "POST" and form.is_valid():
         invitation = service.invitation_send(
-            **form.cleaned_data, invited_by=request.user, request_base_url=site_url(request)
+            consultation=consultation, **form.cleaned_data, invited_by=request.user,
+            request_base_url=site_url(request),
         )
         messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
-        return redirect("consult:invitation-list")
-    return render(request, "consult/invitations/create.html", {"form": form, "days": service.INVITATION_DAYS})
+        return redirect("consult:invitation-list", slug=slug)
+    context = {"consultation": consultation, "form": form, "days": service.INVITATION_DAYS}
+    return render(request, "consult/invitations/create.html", context)
 
 
 @secretariat_required
-def invitation_import(request):
+def invitation_import(request, slug):
+    consultation = get_object_or_404(Consultation, slug=slug)
     form = InvitationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             result = service.invitations_import_csv(
-                file=form.cleaned_data["file"], invited_by=request.user, request_base_url=site_url(request)
+                consultation=consultation, file=form.cleaned_data["file"], invited_by=request.user,
+                request_base_url=site_url(request),
             )
         except InvitationImportError as error:
             for problem in error.errors:
@@ -70,8 +87,8 @@ def invitation_import(request):
             count = len(result)
             sent = ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", count) % {"count": count}
             messages.success(request, sent)
-            return redirect("consult:invitation-list")
-    return render(request, "consult/invitations/import.html", {"form": form})
+            return redirect("consult:invitation-list", slug=slug)
+    return render(request, "consult/invitations/import.html", {"consultation": consultation, "form": form})
 
 
 @secretariat_required
@@ -84,7 +101,7 @@ def invitation_resend(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
-    return back_to_list(request)
+    return back_to_list(request, invitation)
 
 
 @secretariat_required
@@ -97,7 +114,7 @@ def invitation_revoke(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email})
-    return back_to_list(request)
+    return back_to_list(request, invitation)
 
 
 def invitation_accept(request, token):

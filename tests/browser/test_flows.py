@@ -159,7 +159,7 @@ def test_a_focal_point_follows_the_invitation_drafts_comes_back_and_sends_for_re
 ):
     secretariat = open_page()
     log_in(secretariat, "officer")
-    secretariat.goto(reverse("consult:invitation-create"))
+    secretariat.goto(reverse("consult:invitation-create", args=[consultation.slug]))
     secretariat.locator("select[name=member_state]").select_option("FRA")
     secretariat.locator("input[name=name]").fill("Marie Curie")
     secretariat.locator("input[name=email]").fill("marie@diplomatie.example")

@@ -18,7 +18,7 @@ from consult.models import CivilSocietyOrganisation, Invitation, OutboxTask
 from consult.services import rate_limits
 from consult.services.password_reset import PASSWORD_RESET_TASK
 
-from ..factories import make_user
+from ..factories import make_consultation, make_user
 
 PASSWORD = "a long unusual passphrase 42"
 CHECKS = []  # (form, attempt, expected status): counted and printed at the end of the module.
@@ -57,7 +57,7 @@ RESET = reverse("password_reset")
 def expired_invitation_link(officer, france):
     token = f"abuse-{time.monotonic_ns()}"
     Invitation.objects.create(
-        member_state=france, email="marie@diplomatie.example", name="Marie", invited_by=officer,
+        consultation=make_consultation(), member_state=france, email="marie@diplomatie.example", name="Marie", invited_by=officer,
         token_hash=hashlib.sha256(token.encode()).hexdigest(), expires_at=timezone.now() - timedelta(days=1),
     )
     return reverse("consult:invitation-request-new", args=[token])

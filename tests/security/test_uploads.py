@@ -168,7 +168,8 @@ def test_a_paper_at_the_limit_is_read(client, officer):
 
 
 def invite(client, name, content):
-    return client.post(reverse("consult:invitation-import"), {"file": SimpleUploadedFile(name, content)})
+    url = reverse("consult:invitation-import", args=[make_consultation().slug])
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
 
 
 @pytest.mark.parametrize(

@@ -265,14 +265,14 @@ def register_in_the_browser(inspector, findings):
     assert done, page.locator(".alert-danger").all_inner_texts()
 
 
-def invite_in_the_browser(inspector, findings):
+def invite_in_the_browser(inspector, findings, consultation):
     """Import a CSV of invitations: first one whose every line is wrong (the errors echo it), then a good one."""
     page = inspector.page
     wrong = [[marked("csvcountry", n, p), marked("csvname", n, p), marked("csvemail", n, p), marked("csvrole", n, p)]
              for n, p in enumerate(PAYLOADS)]
     good = [["FRA", marked("invitation", n, p), f"invitee{n}@example.org", "drafter"] for n, p in enumerate(PAYLOADS)]
     for label, rows in [("invitation import with errors", wrong), ("invitation import", good)]:
-        page.goto(reverse("consult:invitation-import"))
+        page.goto(reverse("consult:invitation-import", args=[consultation.slug]))
         upload = {"name": "people.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}
         page.get_by_label("CSV file").set_input_files(upload)
         with page.expect_navigation() as navigation:
@@ -456,7 +456,7 @@ def test_no_payload_runs_on_any_page_that_shows_it(
     consultation, state, organisation_response, built = build_data(
         officer, focal_point_france, reviewer_france, civil_society_rep
     )
-    invite_in_the_browser(secretariat, findings)
+    invite_in_the_browser(secretariat, findings, consultation)
     invitation_link = re.search(r"https?://\S+/invitations/[\w-]{43}/", mail.outbox[-1].body).group(0)
     visitor = Inspector(browser, live_server)
     register_in_the_browser(visitor, findings)
@@ -480,8 +480,8 @@ def test_no_payload_runs_on_any_page_that_shows_it(
         reverse("consult:accreditation-queue"),
         reverse("consult:accreditation-queue") + "?page=2",
         reverse("consult:organisation-decline", args=[pending.public_id]),
-        reverse("consult:invitation-list"),
-        reverse("consult:invitation-list") + "?page=2",
+        reverse("consult:invitation-list", args=[slug]),
+        reverse("consult:invitation-list", args=[slug]) + "?page=2",
         reverse("consult:coverage", args=[slug]),
         reverse("consult:deadline-extend", args=[slug]),
         reverse("consult:dashboard", args=[slug]),
