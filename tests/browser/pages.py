@@ -75,8 +75,8 @@ def consultation_under_way(*, consultation, officer, focal_point_france, focal_p
     demo_responses_generate(consultation=consultation, states=2, organisations=24, exclude_iso3=["FRA", "SEN", "MEX"])
     aggregates_rebuild(consultation=consultation)
 
-    invitation_send(member_state=senegal, email="awa.ndiaye@gouv.example", name="Awa Ndiaye",
-                    role=FocalPoint.Role.REVIEWER, invited_by=officer, request_base_url=base_url)
+    invitation_send(consultation=consultation, member_state=senegal, email="awa.ndiaye@gouv.example",
+                    name="Awa Ndiaye", role=FocalPoint.Role.REVIEWER, invited_by=officer, request_base_url=base_url)
     link = next(word for word in mail.outbox[-1].body.split() if "/invitations/" in word)
     make_organisation(name="Association des Sénégalais de Lyon", country="FR", email="awa@senegalais-lyon.example",
                       contact_name="Awa Diop", email_confirmed_at=timezone.now())
