@@ -1,9 +1,15 @@
 """Pages of a real headless Chromium (the session's `browser`, tests/conftest.py) against the live test server."""
 
+import re
 import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import translation
+
+from .pages import consultation_under_way
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
 
@@ -22,6 +28,16 @@ def page(browser, live_server):
     yield page
     settled(page, in_flight)
     context.close()
+
+
+@pytest.fixture
+def world(live_server, consultation, officer, focal_point_france, focal_point_senegal, settings, tmp_path):
+    """A consultation under way (tests/browser/pages.py), its files in a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return consultation_under_way(
+        consultation=consultation, officer=officer, focal_point_france=focal_point_france,
+        focal_point_senegal=focal_point_senegal, base_url=live_server.url,
+    )
 
 
 def settled(page, in_flight, timeout=10.0):
@@ -55,3 +71,42 @@ def axe_violations(page, impacts=("serious", "critical")):
         for violation in results["violations"]
         if violation["impact"] in impacts
     ]
+
+
+class Words:
+    """The interface's words in one language, to find what a person reads on the page.
+
+    A word that is not translated fails the test: a person reading the page in that language
+    would meet it in English.
+    """
+
+    def __init__(self, language):
+        self.language = language
+
+    def __call__(self, text, *, context=None, **values):
+        with translation.override(self.language):
+            word = translation.pgettext(context, text) if context else translation.gettext(text)
+        assert self.language == "en" or word != text, f"not translated into {self.language}: {text!r}"
+        return word % values if values else word
+
+    def plural(self, singular, plural, number, **values):
+        with translation.override(self.language):
+            word = translation.ngettext(singular, plural, number)
+        assert self.language == "en" or word not in (singular, plural), f"not translated into {self.language}: {plural!r}"
+        return word % values
+
+    def field(self, page, label):
+        """Return the form field of this label (a required field's label ends with an asterisk)."""
+        return page.get_by_label(re.compile(rf"^\s*{re.escape(self(label))}\s*\*?\s*$"))
+
+
+def opened_as(browser, live_server, username=None, *, language="en", width=1280):
+    """Open a page in a new browser context, logged in as the user (through a session cookie)."""
+    context = browser.new_context(base_url=live_server.url, locale=language, viewport={"width": width, "height": 800})
+    if username:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page

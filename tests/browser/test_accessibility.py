@@ -5,12 +5,10 @@ left) at 375 px, on a consultation under way (tests/browser/pages.py).
 """
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 
-from .conftest import axe_violations
-from .pages import consultation_under_way, themes_proposed, world_summary_built
+from .conftest import axe_violations, opened_as
+from .pages import themes_proposed, world_summary_built
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,27 +77,6 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def world(live_server, consultation, officer, focal_point_france, focal_point_senegal, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return consultation_under_way(
-        consultation=consultation, officer=officer, focal_point_france=focal_point_france,
-        focal_point_senegal=focal_point_senegal, base_url=live_server.url,
-    )
-
-
-def opened_as(browser, live_server, username, language, width):
-    context = browser.new_context(base_url=live_server.url, locale=language, viewport={"width": width, "height": 800})
-    if username:
-        client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
-        cookie = client.cookies["sessionid"]
-        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
 # English on a wide screen, Arabic on a phone: a table that scrolls sideways is checked too.
 @pytest.mark.parametrize(("language", "width"), [("en", 1280), ("ar", 375)], ids=["en-1280", "ar-375"])
 @pytest.mark.parametrize("name", list(PAGES))
@@ -109,7 +86,7 @@ def test_the_page_has_no_accessibility_violation(browser, live_server, world, of
         themes_proposed(world.consultation)
     if "summary" in needs:
         world_summary_built(world.consultation, officer)
-    page = opened_as(browser, live_server, username, language, width)
+    page = opened_as(browser, live_server, username, language=language, width=width)
     response = page.goto(url(world))
 
     assert response.status < 400 or name == "page not found", f"{name}: HTTP {response.status}"
