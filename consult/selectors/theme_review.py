@@ -53,6 +53,16 @@ class QuestionState:
     proposed: int = 0
     review: QuestionReview | None = None
 
+    @property
+    def subject(self) -> str:
+        """Return what the question is about, as a reader names it: the recommendation's or area's code."""
+        return self.code.rsplit("-", 1)[0]
+
+    @property
+    def prompt(self) -> str:
+        """Return the question proper, the last line of its text."""
+        return self.text.strip().splitlines()[-1] if self.text.strip() else ""
+
 
 def in_states(answers, states, prefix=""):
     return answers if states is None else answers.filter(**{f"{prefix}state__in": states})

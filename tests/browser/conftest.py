@@ -92,7 +92,8 @@ class Words:
     def plural(self, singular, plural, number, **values):
         with translation.override(self.language):
             word = translation.ngettext(singular, plural, number)
-        assert self.language == "en" or word not in (singular, plural), f"not translated into {self.language}: {plural!r}"
+        translated = self.language == "en" or word not in (singular, plural)
+        assert translated, f"not translated into {self.language}: {plural!r}"
         return word % values
 
     def field(self, page, label):
