@@ -49,7 +49,8 @@ def main():
         demo = demo_build()
         with served() as base_url:
             taken = screenshots_take(base_url, demo, arguments.output, arguments.only)
-    index_write(arguments.output, taken)
+        # The index lists every page, also those a run with --only left as they were.
+        index_write(arguments.output, [name for name, _username, _path in pages(demo)])
     size = sum(path.stat().st_size for path in arguments.output.glob("*.png"))
     print(f"{len(taken)} screenshots in {arguments.output}, {size / 1e6:.1f} MB")
 
@@ -222,8 +223,7 @@ def compress(file: Path) -> None:
                        check=False)
 
 
-def index_write(output: Path, taken) -> None:
-    names = list(dict.fromkeys(name for name, *_ in taken))
+def index_write(output: Path, names) -> None:
     lines = [
         "# Screenshots",
         "",
