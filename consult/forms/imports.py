@@ -44,10 +44,10 @@ class ResponseImportForm(forms.Form):
 
 
 class OfflineUploadForm(forms.Form):
-    file = forms.FileField(label=_("Filled questionnaire (.xlsx)"))
+    file = forms.FileField(label=_("Filled questionnaire (Word document or spreadsheet)"))
 
     def clean_file(self):
-        return table_upload_clean(self.cleaned_data["file"], extensions={".xlsx"})
+        return table_upload_clean(self.cleaned_data["file"], extensions={".docx", ".xlsx"})
 
 
 class OfflineConfirmForm(forms.Form):
