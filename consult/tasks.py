@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
 
 from consult.models import AnalysisRun, Consultation, Report
-from consult.services.aggregation import aggregates_check, aggregates_refresh, refresh_key
+from consult.services.aggregation import aggregates_check, aggregates_check_enqueue, aggregates_refresh, refresh_key
 from consult.services.audit import audit_seal
-from consult.services.outbox import outbox_claim, outbox_publish_pending
+from consult.services.outbox import outbox_claim, outbox_publish_pending, task_key
 from consult.services.password_reset import password_reset_mail_send
 from consult.services.questions import questions_generate
 from consult.services.reminders import reminders_send
@@ -35,6 +35,7 @@ REPORT_LEASE_WAITS = 10
 @shared_task
 def questions_generate_task(consultation_id: int, actor_id: int | None = None) -> str:
     """Generate the consultation's questions (for the audit trail, at `actor_id`'s request); return the summary."""
+    outbox_claim(task_key(questions_generate_task.name, consultation_id))
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return f"Consultation {consultation_id} no longer exists: nothing generated."
@@ -60,9 +61,9 @@ def aggregates_check_task(consultation_id: int | None = None) -> str:
     """Check one consultation's figures against a recount, repairing them, or have every open one checked."""
     if consultation_id is None:
         open_ids = list(Consultation.objects.filter(status=Consultation.Status.OPEN).values_list("pk", flat=True))
-        for open_id in open_ids:
-            aggregates_check_task.delay(open_id)
+        aggregates_check_enqueue(open_ids)
         return f"{len(open_ids)} open consultations to check."
+    outbox_claim(task_key(aggregates_check_task.name, consultation_id))
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return f"Consultation {consultation_id} no longer exists: nothing counted."
@@ -115,6 +116,7 @@ def report_build_task(self, report_id: str) -> str:
     """Build the report; retry a lost database connection with backoff, then mark the report failed."""
     from consult.services.reports.build import report_build, report_fail  # Here, not above: see the note at the top.
 
+    outbox_claim(task_key(self.name, report_id))
     report = Report.objects.select_related("consultation", "grouping").filter(pk=report_id).first()
     if report is None or report.status == Report.Status.DONE:
         return "nothing to build"
@@ -139,6 +141,7 @@ def texts_analyse_task(run_id: int) -> str:
     """Analyse the run's long answers; a failure other than a lost connection marks the run failed."""
     from consult.services.themes.analysis import run_fail, texts_analyse  # Here, not above: see the note at the top.
 
+    outbox_claim(task_key(texts_analyse_task.name, run_id))
     run = AnalysisRun.objects.select_related("consultation", "requested_by").filter(pk=run_id).first()
     if run is None or run.status == AnalysisRun.Status.DONE:
         return "nothing to analyse"

@@ -48,12 +48,13 @@ from ..models import (
 )
 from .audit import audit_record
 from .figure_changes import Pending, figures_changes_apply
-from .outbox import outbox_add
+from .outbox import outbox_add, task_key
 
 logger = logging.getLogger(__name__)
 
 # Enqueued by name: the task module imports this one.
 REFRESH_TASK = "consult.tasks.aggregates_refresh_task"
+CHECK_TASK = "consult.tasks.aggregates_check_task"
 
 # The world's figures carry grouping NULL; inside the query it is 0, so that joins on it work.
 # Sums are cast back to integers at each step: a SUM of BIGINTs is a NUMERIC, several times
@@ -446,3 +447,10 @@ def aggregates_refresh_enqueue(consultation_id: int) -> None:
 
 def refresh_key(consultation_id: int) -> str:
     return f"aggregates-refresh:{consultation_id}"
+
+
+def aggregates_check_enqueue(consultation_ids: list[int]) -> None:
+    """Have each consultation's figures checked by a task of its own (the outbox; the relay retries)."""
+    with transaction.atomic():
+        for consultation_id in consultation_ids:
+            outbox_add(CHECK_TASK, [consultation_id], dedupe_key=task_key(CHECK_TASK, consultation_id))

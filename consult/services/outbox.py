@@ -27,10 +27,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import OutboxTask, TaskFailure
+from ..request_memo import memo_note, memo_recall
 
 logger = logging.getLogger(__name__)
 
 RELAY_BATCH = 500
+BROKER_FAILED = "outbox:broker-failed"
 PUBLISH_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 5}
 
 
@@ -82,6 +84,11 @@ def row_insert(row: OutboxTask) -> tuple[bool, bool]:
         return cursor.fetchone()
 
 
+def task_key(task_name: str, object_id) -> str:
+    """Return the dedupe key of the task for one object: requests while its row waits share it."""
+    return f"{task_name}:{object_id}"
+
+
 def outbox_publish(row_id, *, countdown: int = 0) -> bool:
     """Publish the outbox row, unless its task has claimed it already; return False if the broker refused."""
     row = OutboxTask.objects.filter(pk=row_id).first()
@@ -89,11 +96,20 @@ def outbox_publish(row_id, *, countdown: int = 0) -> bool:
 
 
 def row_publish(row: OutboxTask, *, countdown: int = 0) -> bool:
-    """Send the row's task to the broker and note when; on a broker error, note it and return False."""
+    """Send the row's task to the broker and note when; on a broker error, note it and return False.
+
+    A request whose first publication failed leaves its other rows to the relay at once, rather
+    than waiting on the broker's timeouts for each.
+    """
+    if memo_recall(BROKER_FAILED):
+        logger.warning("Outbox: %s left for the relay, the broker failed earlier in this request.", row)
+        return False
     try:
         # In-process (the demo) the task runs now and claims the row itself.
         task_publish(row.task_name, row.args, countdown=countdown)
     except Exception as error:  # noqa: BLE001 - whatever the broker's error, the row waits for the relay.
+        if not current_app.conf.task_always_eager:  # In-process, the error was the task's, not a broker's.
+            memo_note(BROKER_FAILED, True)
         logger.warning("Outbox: could not publish %s, left for the relay: %r", row, error)
         OutboxTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=repr(error)[:2000])
         return False

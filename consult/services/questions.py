@@ -27,12 +27,15 @@ from consult.models import (
 from surveys.models import Answer, Choice, Question, Section, Survey
 
 from .audit import audit_record
+from .outbox import outbox_add, task_key
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "fixtures" / "question_templates.json"
 FALLBACK_LANGUAGE = Language.ENGLISH
 CONTENT_FIELDS = ("type", "text", "help_text", "required", "max_length")
 PLACEMENT_FIELDS = ("section", "order", "reference")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Named, not imported: the task module sits above the services.
+GENERATE_TASK = "consult.tasks.questions_generate_task"
 
 
 @dataclass
@@ -69,6 +72,16 @@ class QuestionSpec:
     @property
     def content(self) -> tuple:
         return (self.type, self.text, self.help_text, self.required, self.max_length, self.choices)
+
+
+def questions_generate_request(*, consultation: Consultation, actor=None) -> None:
+    """Have a worker generate the consultation's questions once the current transaction commits.
+
+    Requests while one waits share it; with Redis away the request waits in the outbox for the relay.
+    """
+    actor_id = actor.pk if actor else None
+    with transaction.atomic():
+        outbox_add(GENERATE_TASK, [consultation.pk, actor_id], dedupe_key=task_key(GENERATE_TASK, consultation.pk))
 
 
 def questions_generate(*, consultation: Consultation, actor=None) -> GenerationResult:

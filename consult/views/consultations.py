@@ -19,8 +19,8 @@ from ..selectors.consultations import (
 )
 from .access import secretariat_required
 from ..services.papers import position_paper_confirm, position_paper_upload
+from ..services.questions import questions_generate_request
 from ..services.xlsform import XLSFormError, xlsform_write
-from ..tasks import questions_generate_task
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,7 +108,7 @@ def paper_confirm(request, paper):
 @require_POST
 def questions_generate(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
-    questions_generate_task.delay_on_commit(consultation.id, actor_id=request.user.pk)
+    questions_generate_request(consultation=consultation, actor=request.user)
     messages.success(request, _("Question generation has started; the questionnaires below show the result."))
     return redirect(consultation)
 

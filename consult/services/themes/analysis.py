@@ -17,7 +17,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
-from celery import signature
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -37,6 +36,7 @@ from ...models import (
     ThemeMembership,
 )
 from ..audit import audit_record
+from ..outbox import outbox_add, task_key
 from .campaigns import find_campaigns
 from .model import ProposedTheme, featurise, propose_themes
 
@@ -69,8 +69,9 @@ def text_question_codes(consultation) -> list[str]:
 
 def analysis_request(*, consultation, question_code: str = "", actor=None) -> AnalysisRun:
     """Record a request to analyse the consultation (or one question); enqueue it once committed."""
-    run = AnalysisRun.objects.create(consultation=consultation, question_code=question_code, requested_by=actor)
-    transaction.on_commit(signature(ANALYSE_TASK, args=(run.pk,)).apply_async)
+    with transaction.atomic():
+        run = AnalysisRun.objects.create(consultation=consultation, question_code=question_code, requested_by=actor)
+        outbox_add(ANALYSE_TASK, [run.pk], dedupe_key=task_key(ANALYSE_TASK, run.pk))
     return run
 
 
