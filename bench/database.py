@@ -57,6 +57,31 @@ def measure_rebuild(figures, consultation) -> None:
     figures.add("aggregates_rows", rows, "rows")
     figures.add("aggregates_rebuild_statements", rebuild_statements(consultation), "statements",
                 target="equal at every size")
+    measure_increment(figures, consultation)
+
+
+def measure_increment(figures, consultation) -> None:
+    """Time adding one respondent's figure changes to the stored figures (what follows a submission or reopening)."""
+    from django.db import transaction
+
+    from consult.models import Position
+    from consult.services.aggregation import aggregates_refresh
+    from consult.services.figure_changes import MINUS, PLUS, figures_change_record
+
+    position = Position.objects.counted().filter(consultation=consultation, audience="civil_society").select_related(
+        "organisation", "response"
+    ).order_by("pk").first()
+    times = []
+    # Leaving (a reopening, which also picks the excerpts again) and entering again (a submission,
+    # timed): the figures end as they were.
+    for sign in (MINUS, PLUS) * REPEATS:
+        with transaction.atomic():
+            figures_change_record(position=position, sign=sign)
+        started = time.perf_counter()
+        aggregates_refresh(consultation=consultation)
+        if sign == PLUS:
+            times.append(time.perf_counter() - started)
+    figures.add("aggregates_increment", statistics.median(times) * 1000, "ms", target="constant in N")
 
 
 def aggregates_vacuum() -> None:

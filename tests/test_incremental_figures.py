@@ -27,6 +27,13 @@ FIELDS = ("respondents", "count", "share", "mean", "median", "mean_rank", "first
           "first_places")
 
 
+@pytest.fixture(autouse=True)
+def changes_add_up(caplog):
+    """Fail a test whose changes fell back to a full recount (it would equal a recount anyway)."""
+    yield
+    assert "do not add up" not in caplog.text
+
+
 def figures(consultation) -> dict:
     """Return every stored figure and number count, keyed by what it is the figure of."""
     rows = Aggregate.objects.filter(consultation=consultation).values_list(

@@ -81,8 +81,22 @@ touched AS (
     GROUP BY s.grouping_key, c.audience, q.id, q.code, q.type
 )"""
 
-# Every figure of a touched question: its question row, and a row for each of its choices
-# (made at 0 when the question has its first respondent there), the change added.
+# Every figure of a touched question: its question row, and a row for each of its choices,
+# made at 0 when the question has its first respondent there. (Then the change is added by an
+# UPDATE: PostgreSQL checks a row's constraints before it finds the conflict, so an
+# INSERT ... ON CONFLICT cannot carry a negative change.)
+FIGURES_MAKE_SQL = """
+WITH {changes}
+INSERT INTO {aggregate} (consultation_id, audience, grouping_id, question_code, choice_value, respondents,
+                         count, rank_sum, first_places, computed_at)
+SELECT %(consultation)s, t.audience, NULLIF(t.grouping_key, 0), t.code, '', 0, 0, 0, 0, %(now)s
+FROM touched t
+UNION ALL
+SELECT %(consultation)s, t.audience, NULLIF(t.grouping_key, 0), t.code, ch.value, 0, 0, 0, 0, %(now)s
+FROM touched t JOIN {choice} ch ON ch.question_id = t.question_id
+ON CONFLICT ON CONSTRAINT one_aggregate_per_figure DO NOTHING
+"""
+
 FIGURES_ADD_SQL = """
 WITH {changes},
 choice_change AS (
@@ -91,39 +105,46 @@ choice_change AS (
     FROM change c JOIN scope s ON s.state_key = c.state_key
     WHERE c.choice_id IS NOT NULL
     GROUP BY s.grouping_key, c.audience, c.question_id, c.choice_id
+),
+figure_change (audience, grouping_id, code, choice_value, respondents, n, rank_sum, first_places) AS (
+    SELECT t.audience, NULLIF(t.grouping_key, 0), t.code, '', t.respondents, t.respondents, 0, 0
+    FROM touched t
+    UNION ALL
+    SELECT t.audience, NULLIF(t.grouping_key, 0), t.code, ch.value, 0, cc.n, COALESCE(cc.rank_sum, 0), cc.first_places
+    FROM choice_change cc
+    JOIN touched t ON t.grouping_key = cc.grouping_key AND t.audience = cc.audience AND t.question_id = cc.question_id
+    JOIN {choice} ch ON ch.id = cc.choice_id
 )
-INSERT INTO {aggregate} AS stored (consultation_id, audience, grouping_id, question_code, choice_value, respondents,
-                                   count, rank_sum, first_places, computed_at)
-SELECT %(consultation)s, t.audience, NULLIF(t.grouping_key, 0), t.code, '', t.respondents, t.respondents, 0, 0, %(now)s
-FROM touched t
-UNION ALL
-SELECT %(consultation)s, t.audience, NULLIF(t.grouping_key, 0), t.code, ch.value, 0, COALESCE(cc.n, 0),
-       COALESCE(cc.rank_sum, 0), COALESCE(cc.first_places, 0), %(now)s
-FROM touched t
-JOIN {choice} ch ON ch.question_id = t.question_id
-LEFT JOIN choice_change cc ON cc.grouping_key = t.grouping_key AND cc.audience = t.audience
-    AND cc.question_id = t.question_id AND cc.choice_id = ch.id
-ON CONFLICT ON CONSTRAINT one_aggregate_per_figure DO UPDATE SET
-    respondents = stored.respondents + EXCLUDED.respondents, count = stored.count + EXCLUDED.count,
-    rank_sum = stored.rank_sum + EXCLUDED.rank_sum, first_places = stored.first_places + EXCLUDED.first_places,
-    computed_at = EXCLUDED.computed_at
+UPDATE {aggregate} a SET
+    respondents = a.respondents + f.respondents, count = a.count + f.n, rank_sum = a.rank_sum + f.rank_sum,
+    first_places = a.first_places + f.first_places, computed_at = %(now)s
+FROM figure_change f
+WHERE a.consultation_id = %(consultation)s AND a.audience = f.audience
+  AND COALESCE(a.grouping_id, 0) = COALESCE(f.grouping_id, 0) AND a.question_code = f.code AND a.choice_value = f.choice_value
 """
 
 # Numbers given without a choice (number questions): the histogram their mean and median come from.
-VALUES_ADD_SQL = """
-WITH {changes},
+VALUE_CHANGE_CTE = """
 value_change AS (
-    SELECT s.grouping_key, c.audience, c.question_id, CAST(c.number AS DOUBLE PRECISION) AS value,
+    SELECT t.audience, NULLIF(t.grouping_key, 0) AS grouping_id, t.code, CAST(c.number AS DOUBLE PRECISION) AS value,
            CAST(SUM(c.sign) AS INTEGER) AS n
     FROM change c JOIN scope s ON s.state_key = c.state_key
+    JOIN touched t ON t.grouping_key = s.grouping_key AND t.audience = c.audience AND t.question_id = c.question_id
     WHERE c.choice_id IS NULL AND c.number IS NOT NULL
-    GROUP BY s.grouping_key, c.audience, c.question_id, CAST(c.number AS DOUBLE PRECISION)
-)
-INSERT INTO {aggregate_value} AS stored (consultation_id, audience, grouping_id, question_code, value, count)
-SELECT %(consultation)s, t.audience, NULLIF(t.grouping_key, 0), t.code, vc.value, vc.n
+    GROUP BY t.audience, t.grouping_key, t.code, CAST(c.number AS DOUBLE PRECISION)
+)"""
+VALUES_MAKE_SQL = """
+WITH {changes}, {value_change}
+INSERT INTO {aggregate_value} (consultation_id, audience, grouping_id, question_code, value, count)
+SELECT %(consultation)s, audience, grouping_id, code, value, 0 FROM value_change
+ON CONFLICT ON CONSTRAINT one_aggregate_value DO NOTHING
+"""
+VALUES_ADD_SQL = """
+WITH {changes}, {value_change}
+UPDATE {aggregate_value} v SET count = v.count + vc.n
 FROM value_change vc
-JOIN touched t ON t.grouping_key = vc.grouping_key AND t.audience = vc.audience AND t.question_id = vc.question_id
-ON CONFLICT ON CONSTRAINT one_aggregate_value DO UPDATE SET count = stored.count + EXCLUDED.count
+WHERE v.consultation_id = %(consultation)s AND v.audience = vc.audience
+  AND COALESCE(v.grouping_id, 0) = COALESCE(vc.grouping_id, 0) AND v.question_code = vc.code AND v.value = vc.value
 """
 
 # A question nobody answers any more in a grouping has no figures there, as after a recount.
@@ -132,18 +153,18 @@ WITH {changes},
 emptied AS (
     SELECT t.audience, NULLIF(t.grouping_key, 0) AS grouping_id, t.code FROM touched t
     JOIN {aggregate} a ON a.consultation_id = %(consultation)s AND a.audience = t.audience
-        AND a.grouping_id IS NOT DISTINCT FROM NULLIF(t.grouping_key, 0) AND a.question_code = t.code
+        AND COALESCE(a.grouping_id, 0) = COALESCE(NULLIF(t.grouping_key, 0), 0) AND a.question_code = t.code
         AND a.choice_value = '' AND a.respondents = 0
 ),
 values_deleted AS (
     DELETE FROM {aggregate_value} v
     WHERE v.consultation_id = %(consultation)s AND (v.count = 0 OR EXISTS (
-        SELECT 1 FROM emptied e WHERE e.audience = v.audience AND e.grouping_id IS NOT DISTINCT FROM v.grouping_id
+        SELECT 1 FROM emptied e WHERE e.audience = v.audience AND COALESCE(e.grouping_id, 0) = COALESCE(v.grouping_id, 0)
         AND e.code = v.question_code))
 )
 DELETE FROM {aggregate} a USING emptied e
 WHERE a.consultation_id = %(consultation)s AND a.audience = e.audience
-  AND a.grouping_id IS NOT DISTINCT FROM e.grouping_id AND a.question_code = e.code
+  AND COALESCE(a.grouping_id, 0) = COALESCE(e.grouping_id, 0) AND a.question_code = e.code
 """
 
 # What is worked out from the counts, for the touched questions only: shares, mean ranks and
@@ -158,14 +179,14 @@ figure AS (
     SELECT a.audience, a.grouping_id, a.question_code, a.respondents, t.question_id, t.type
     FROM touched t
     JOIN {aggregate} a ON a.consultation_id = %(consultation)s AND a.audience = t.audience
-        AND a.grouping_id IS NOT DISTINCT FROM NULLIF(t.grouping_key, 0) AND a.question_code = t.code
+        AND COALESCE(a.grouping_id, 0) = COALESCE(NULLIF(t.grouping_key, 0), 0) AND a.question_code = t.code
         AND a.choice_value = ''
 ),
 value_count AS (
     SELECT f.audience, f.grouping_id, f.question_code, nc.numeric_value AS value, a.count AS n
     FROM figure f
     JOIN {aggregate} a ON a.consultation_id = %(consultation)s AND a.audience = f.audience
-        AND a.grouping_id IS NOT DISTINCT FROM f.grouping_id AND a.question_code = f.question_code
+        AND COALESCE(a.grouping_id, 0) = COALESCE(f.grouping_id, 0) AND a.question_code = f.question_code
         AND a.choice_value <> '' AND a.count > 0
     JOIN {choice} ch ON ch.question_id = f.question_id AND ch.value = a.choice_value
     JOIN numeric_choice nc ON nc.choice_id = ch.id
@@ -173,7 +194,7 @@ value_count AS (
     SELECT f.audience, f.grouping_id, f.question_code, v.value, v.count
     FROM figure f
     JOIN {aggregate_value} v ON v.consultation_id = %(consultation)s AND v.audience = f.audience
-        AND v.grouping_id IS NOT DISTINCT FROM f.grouping_id AND v.question_code = f.question_code AND v.count > 0
+        AND COALESCE(v.grouping_id, 0) = COALESCE(f.grouping_id, 0) AND v.question_code = f.question_code AND v.count > 0
 ),
 value_positions AS (
     SELECT audience, grouping_id, question_code, value, n,
@@ -199,21 +220,23 @@ UPDATE {aggregate} a SET
                              THEN CAST(a.first_places AS DOUBLE PRECISION) / f.respondents END,
     computed_at = %(now)s
 FROM figure f
-LEFT JOIN value_figures v ON v.audience = f.audience AND v.grouping_id IS NOT DISTINCT FROM f.grouping_id
+LEFT JOIN value_figures v ON v.audience = f.audience AND COALESCE(v.grouping_id, 0) = COALESCE(f.grouping_id, 0)
     AND v.question_code = f.question_code
 WHERE a.consultation_id = %(consultation)s AND a.audience = f.audience
-  AND a.grouping_id IS NOT DISTINCT FROM f.grouping_id AND a.question_code = f.question_code
+  AND COALESCE(a.grouping_id, 0) = COALESCE(f.grouping_id, 0) AND a.question_code = f.question_code
 """
 
 # Excerpts are the first texts submitted: a new one can only enter a grouping that has fewer.
 EXCERPTS_WANTED_SQL = """
-WITH {changes}
+WITH {changes},
+picked AS (
+    SELECT audience, COALESCE(grouping_id, 0) AS grouping_key, question_code, COUNT(*) AS n FROM {excerpt}
+    WHERE consultation_id = %(consultation)s GROUP BY audience, COALESCE(grouping_id, 0), question_code
+)
 SELECT EXISTS (
-    SELECT 1 FROM touched t WHERE t.type = %(long_text)s AND (
-        SELECT COUNT(*) FROM {excerpt} e
-        WHERE e.consultation_id = %(consultation)s AND e.audience = t.audience AND e.question_code = t.code
-          AND e.grouping_id IS NOT DISTINCT FROM NULLIF(t.grouping_key, 0)
-    ) < %(per_question)s
+    SELECT 1 FROM touched t
+    LEFT JOIN picked p ON p.audience = t.audience AND p.grouping_key = t.grouping_key AND p.question_code = t.code
+    WHERE t.type = %(long_text)s AND COALESCE(p.n, 0) < %(per_question)s
 )
 """
 
@@ -243,8 +266,12 @@ def figures_changes_apply(consultation, pending: Pending, *, numeric_choice_ids:
         "per_question": Excerpt.PER_QUESTION, "numeric_choices": numeric_choice_ids,
     }
     with connection.cursor() as cursor:
-        for statement in (FIGURES_ADD_SQL, VALUES_ADD_SQL, EMPTIED_DELETE_SQL):
-            cursor.execute(statement.format(changes=changes, **tables()), parameters)
+        if connection.vendor == "postgresql":
+            # The figures are matched on a grouping that may be NULL (the world): no index lookup
+            # does that, so a nested loop would read the consultation's figures once per row.
+            cursor.execute("SET LOCAL enable_nestloop = off")
+        for statement in (FIGURES_MAKE_SQL, FIGURES_ADD_SQL, VALUES_MAKE_SQL, VALUES_ADD_SQL, EMPTIED_DELETE_SQL):
+            cursor.execute(statement.format(changes=changes, value_change=VALUE_CHANGE_CTE, **tables()), parameters)
         cursor.execute(FIGURES_DERIVE_SQL.format(changes=changes, **tables()), parameters)
         cursor.execute(EXCERPTS_WANTED_SQL.format(changes=changes, **tables()), parameters)
         excerpts_wanted = cursor.fetchone()[0]
