@@ -43,7 +43,7 @@ from ..selectors.workflow import receipt_sections
 from ..services.answering import PositionNotEditable, edit_refusal
 from ..services.audit import audit_record
 from ..services.exports import responses_csv_lines
-from ..services.reports.build import report_filename
+from ..services.reports.build import report_download_record, report_filename
 from ..services.submissions import SubmissionKeyReused
 from ..views.answering import change_rows
 from ..views.reports import CONTENT_TYPES
@@ -259,11 +259,7 @@ class ReportDownload(FileView):
         report = get_object_or_404(reports_reachable_by(request.user), pk=report_id)
         if not can_download_report(request.user, report):
             raise Http404
-        if request.user.is_authenticated:
-            audit_record(
-                action=AuditEvent.Action.REPORT_DOWNLOADED, actor=request.user, consultation=report.consultation,
-                obj=report, details={"format": report.format, "published": report.is_published, "via": "api"},
-            )
+        report_download_record(report=report, actor=request.user, via="api")
         response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report_filename(report))
         response["Content-Type"] = CONTENT_TYPES[report.format]
         return response

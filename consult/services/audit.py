@@ -62,14 +62,17 @@ HASHED_FIELDS = (
 )
 
 
-def audit_record(*, action, actor=None, consultation=None, obj=None, details=None, ip=None) -> AuditEvent:
+def audit_record(
+    *, action, actor=None, consultation=None, obj=None, details=None, ip=None, keep_address=True
+) -> AuditEvent:
     """Append one event to the trail, unchained, inside the caller's transaction; return it.
 
-    `ip` defaults to the address of the request being served, if any. The sealer chains it once
-    the transaction has committed.
+    `ip` defaults to the address of the request being served, if any; with keep_address=False
+    none is stored (an anonymous reader's). The sealer chains it once the transaction has committed.
     """
+    address = ip_normalise(ip or client_ip.get()) if keep_address else None
     event = AuditEvent(
-        action=action, details=plain_json(details or {}), ip_address=ip_normalise(ip or client_ip.get()),
+        action=action, details=plain_json(details or {}), ip_address=address,
         **actor_fields(actor), **object_fields(obj), consultation_id=getattr(consultation, "pk", consultation),
         created_at=timezone.now(),
     )

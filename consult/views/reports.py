@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..forms.reports import ReportBuildForm
-from ..models import AuditEvent, RegionalGrouping, Report
+from ..models import RegionalGrouping, Report
 from ..permissions import (
     can_download_report,
     can_follow_reports,
@@ -33,9 +33,14 @@ from ..permissions import (
 from ..selectors.reports import published_groupings, published_positions, published_reports, report_groupings
 from ..selectors.summaries import regional_summary
 from ..selectors.workflow import receipt_sections
-from ..services.audit import audit_record
 from ..services.open_data import open_data_zip
-from ..services.reports.build import report_filename, report_publish, report_retry, reports_request
+from ..services.reports.build import (
+    report_download_record,
+    report_filename,
+    report_publish,
+    report_retry,
+    reports_request,
+)
 from ..services.reports.html import summary_context
 from .access import secretariat_required
 
@@ -106,12 +111,7 @@ def report_download(request, report_id):
     report = built_report(request, report_id)
     if not can_download_report(request.user, report):
         return refuse(request)
-    # Reading a published report is public, not an act to record; any signed-in download is.
-    if request.user.is_authenticated:
-        audit_record(
-            action=AuditEvent.Action.REPORT_DOWNLOADED, actor=request.user, consultation=report.consultation,
-            obj=report, details={"format": report.format, "published": report.is_published},
-        )
+    report_download_record(report=report, actor=request.user)
     response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report_filename(report))
     response["Content-Type"] = CONTENT_TYPES[report.format]
     return response

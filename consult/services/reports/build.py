@@ -31,6 +31,7 @@ RENDERERS = {
 }
 # Enqueued by name: the task module imports this one.
 REPORT_BUILD_TASK = "consult.tasks.report_build_task"
+ANONYMOUS_READER = "anonymous"
 FILE_EXTENSIONS = {Report.Format.CSV_ANSWERS: "csv", Report.Format.XLSX_ANSWERS: "xlsx"}
 
 
@@ -154,6 +155,21 @@ def report_filename(report: Report) -> str:
         audience = f"-{report.audience}" if report.audience else ""
         return f"{report.consultation.slug}-{grouping}{audience}-answers.{FILE_EXTENSIONS[report.format]}"
     return f"{report.consultation.slug}-{grouping}-{report.language}.{report.format}"
+
+
+def report_download_record(*, report: Report, actor, via: str = "") -> AuditEvent:
+    """Record who downloaded the report, in what format, and when.
+
+    Anyone may read a published report: an anonymous reader is recorded as "anonymous", with
+    no address, so the trail counts public reading without holding personal data.
+    """
+    details = {"format": report.format, "published": report.is_published, "via": via}
+    if not actor.is_authenticated:
+        details, actor = {**details, "reader": ANONYMOUS_READER}, None
+    return audit_record(
+        action=AuditEvent.Action.REPORT_DOWNLOADED, actor=actor, consultation=report.consultation, obj=report,
+        details=details, keep_address=actor is not None,
+    )
 
 
 def report_retry(*, report: Report, actor=None) -> Report:
