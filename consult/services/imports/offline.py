@@ -6,6 +6,8 @@ from first to last joined by " > "). A hidden column keeps each answer as it was
 a hidden sheet names the position and the version of each page, so that on the way back each
 answer is one of: unchanged (the file keeps what was downloaded), a change (the draft still
 holds what was downloaded), or a conflict (someone changed the draft since, differently).
+An answer that a spreadsheet could run as a formula ("=HYPERLINK(...)", "-5 people") is written
+behind an apostrophe, which the import takes off: the text comes back exactly as it was.
 Changes go into the draft page by page through the same save as the questionnaire's pages:
 the same permission, deadline, status and version checks. Nothing is ever submitted.
 
@@ -31,10 +33,11 @@ from surveys.services import SectionChange
 from ...models import AuditEvent, Position, PositionEvent
 from ..answering import position_section_save
 from ..audit import audit_record
+from ..exports import spreadsheet_safe
 from .offline_parts import OfflineEntry, OfflineFile, OfflineFileError, cell_of, cell_value
 from .offline_word import document_read, is_word_document
 from .tables import xlsx_rows
-from .values import CellError, cell_text
+from .values import CellError, cell_text, quoted_cell
 
 SHEET, ABOUT = "Questionnaire", "About"
 COLUMNS = ["code", "area", "question", "allowed answers", "answer", "downloaded"]
@@ -76,8 +79,10 @@ def offline_workbook_write(*, position: Position, stream) -> None:
     sheet.title = SHEET
     sheet.append(COLUMNS)
     for section, question in questions:
-        value = cell_of(question, values.get(question.code))
-        sheet.append([question.code, f"{section.code}. {section.title}", question.text, allowed(question), value, value])
+        # The answer and its copy as downloaded are read back exactly; the labels are only read by people.
+        value = quoted_cell(cell_of(question, values.get(question.code)))
+        labels = [spreadsheet_safe(text) for text in (f"{section.code}. {section.title}", question.text, allowed(question))]
+        sheet.append([question.code, *labels, value, value])
     sheet.column_dimensions["F"].hidden = True
     sheet.column_dimensions["C"].width, sheet.column_dimensions["E"].width = 70, 40
     about = workbook.create_sheet(ABOUT)

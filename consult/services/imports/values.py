@@ -43,9 +43,25 @@ def cell_text(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     text = str(cell).strip() if not isinstance(cell, str) else entered_text(cell)
-    if text.startswith("'") and spreadsheet_safe(text[1:]) == text:
-        return text[1:]
-    return text
+    return text[1:] if apostrophe_quoted(text) else text
+
+
+def apostrophe_quoted(text: str) -> bool:
+    """Tell whether the text is one or more apostrophes before what a spreadsheet would run as a formula.
+
+    Such text was written with one apostrophe more than it holds (`quoted_cell`; exports add one too).
+    """
+    bare = text.lstrip("'")
+    return len(bare) < len(text) and spreadsheet_safe(bare) != bare
+
+
+def quoted_cell(text: str) -> str:
+    """Return the text for a workbook cell that cell_text reads back exactly and no spreadsheet runs.
+
+    Text that could start a formula gets a leading apostrophe, as in the exports; so does text
+    that already starts with apostrophes before such text, so that taking one off gives it back.
+    """
+    return "'" + text if spreadsheet_safe(text) != text or apostrophe_quoted(text) else text
 
 
 def cell_answers(question: Question, choices: dict[str, int], cell) -> list[AnswerRow]:
