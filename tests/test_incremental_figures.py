@@ -44,7 +44,11 @@ def figures(consultation) -> dict:
     values = AggregateValue.objects.filter(consultation=consultation).values_list(
         "audience", "grouping_id", "question_code", "value", "count"
     )
-    return {**counted, **{("value", *row[:4]): row[4] for row in values}}
+    excerpts = consultation.excerpts.values_list(
+        "grouping_id", "audience", "question_code", "place", "text", "publication", "member_state_id", "organisation_name"
+    )
+    return {**counted, **{("value", *row[:4]): row[4] for row in values}, **{("excerpt", *row[:4]): row[4:]
+                                                                           for row in excerpts}}
 
 
 def assert_equal_to_a_recount(consultation) -> dict:

@@ -106,6 +106,7 @@ class FigureChange(models.Model):
     rank = models.IntegerField(null=True)
     sign = models.SmallIntegerField()
     opens_question = models.BooleanField(default=False)  # The respondent's first row for the question.
+    response_id = models.UUIDField(null=True)  # Whose answer: a new one may be quoted as an excerpt.
 
     class Meta:
         indexes = [models.Index(fields=["consultation_id"])]

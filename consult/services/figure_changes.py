@@ -16,19 +16,20 @@ from django.db import connection
 from django.utils import timezone
 from django_countries import countries
 
-from surveys.models import Answer, Choice, Question
+from surveys.models import Answer, Choice, Question, Response
 
-from ..models import Aggregate, AggregateValue, Excerpt, FigureChange, MemberState, Position, Questionnaire
-from ..models import RegionalGrouping
+from ..models import Aggregate, AggregateValue, CivilSocietyOrganisation, Excerpt, FigureChange, MemberState, Position
+from ..models import Publication, Questionnaire, RegionalGrouping
 
 PLUS, MINUS = 1, -1
 
 RECORD_SQL = """
-INSERT INTO {change} (consultation_id, audience, state_key, question_id, choice_id, number, rank, sign, opens_question)
+INSERT INTO {change} (consultation_id, audience, state_key, question_id, choice_id, number, rank, sign, opens_question,
+                      response_id)
 SELECT %(consultation)s, %(audience)s,
        COALESCE(%(member_state)s, (SELECT id FROM {member_state} WHERE iso3 = %(iso3)s), 0),
        a.question_id, a.choice_id, a.number, a.rank, %(sign)s,
-       ROW_NUMBER() OVER (PARTITION BY a.question_id ORDER BY a.id) = 1
+       ROW_NUMBER() OVER (PARTITION BY a.question_id ORDER BY a.id) = 1, a.response_id
 FROM {answer} a WHERE a.response_id = %(response)s
 """
 
@@ -55,7 +56,8 @@ def tables() -> dict[str, str]:
     models = {
         "change": FigureChange, "aggregate": Aggregate, "aggregate_value": AggregateValue, "answer": Answer,
         "question": Question, "questionnaire": Questionnaire, "choice": Choice, "member_state": MemberState,
-        "membership": RegionalGrouping.members.through, "excerpt": Excerpt,
+        "membership": RegionalGrouping.members.through, "excerpt": Excerpt, "response": Response,
+        "position": Position, "organisation": CivilSocietyOrganisation,
     }
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 
@@ -226,18 +228,35 @@ WHERE a.consultation_id = %(consultation)s AND a.audience = f.audience
   AND COALESCE(a.grouping_id, 0) = COALESCE(f.grouping_id, 0) AND a.question_code = f.question_code
 """
 
-# Excerpts are the first texts submitted: a new one can only enter a grouping that has fewer.
-EXCERPTS_WANTED_SQL = """
+# Excerpts are the first texts submitted, in submission order: a respondent entering the figures
+# was submitted last, so its publishable texts only go after those of each grouping that has
+# fewer than PER_QUESTION (as a recount would pick them).
+EXCERPTS_ADD_SQL = """
 WITH {changes},
 picked AS (
     SELECT audience, COALESCE(grouping_id, 0) AS grouping_key, question_code, COUNT(*) AS n FROM {excerpt}
     WHERE consultation_id = %(consultation)s GROUP BY audience, COALESCE(grouping_id, 0), question_code
+),
+candidate AS (
+    SELECT t.grouping_key, t.audience, t.code, a.text, p.publication, p.member_state_id,
+           COALESCE(o.name, '') AS organisation,
+           COALESCE(pk.n, 0) + ROW_NUMBER() OVER (PARTITION BY t.grouping_key, t.audience, t.code
+                                                  ORDER BY r.submitted_at, a.id) AS place
+    FROM change c
+    JOIN scope s ON s.state_key = c.state_key
+    JOIN touched t ON t.grouping_key = s.grouping_key AND t.audience = c.audience AND t.question_id = c.question_id
+    JOIN {answer} a ON a.response_id = c.response_id AND a.question_id = c.question_id
+    JOIN {response} r ON r.id = c.response_id
+    JOIN {position} p ON p.response_id = c.response_id
+    LEFT JOIN {organisation} o ON o.id = p.organisation_id
+    LEFT JOIN picked pk ON pk.audience = t.audience AND pk.grouping_key = t.grouping_key AND pk.question_code = t.code
+    WHERE c.sign = 1 AND t.type = %(long_text)s AND a.text <> '' AND p.publication IN (%(attributed)s, %(anonymous)s)
+      AND COALESCE(pk.n, 0) < %(per_question)s
 )
-SELECT EXISTS (
-    SELECT 1 FROM touched t
-    LEFT JOIN picked p ON p.audience = t.audience AND p.grouping_key = t.grouping_key AND p.question_code = t.code
-    WHERE t.type = %(long_text)s AND COALESCE(p.n, 0) < %(per_question)s
-)
+INSERT INTO {excerpt} (consultation_id, grouping_id, audience, question_code, place, text, publication,
+                       member_state_id, organisation_name)
+SELECT %(consultation)s, NULLIF(grouping_key, 0), audience, code, place, text, publication, member_state_id, organisation
+FROM candidate WHERE place <= %(per_question)s
 """
 
 
@@ -254,7 +273,8 @@ class Pending:
 
 
 def figures_changes_apply(consultation, pending: Pending, *, numeric_choice_ids: list[int]) -> bool:
-    """Add the pending changes to the stored figures; return whether excerpts must be picked again.
+    """Add the pending changes to the stored figures and new excerpts; return whether excerpts must be picked again
+    (a respondent left: its texts may be quoted, and those after them must move up).
 
     The caller holds the consultation's lock (as a recount does) and deletes nothing but the
     changes it was given: those committed since wait for the next run.
@@ -264,6 +284,7 @@ def figures_changes_apply(consultation, pending: Pending, *, numeric_choice_ids:
         "ids": pending.ids, "consultation": consultation.pk, "now": timezone.now(),
         "ranking": Question.Type.RANKING.value, "long_text": Question.Type.LONG_TEXT.value,
         "per_question": Excerpt.PER_QUESTION, "numeric_choices": numeric_choice_ids,
+        "attributed": Publication.ATTRIBUTED.value, "anonymous": Publication.ANONYMOUS.value,
     }
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -273,7 +294,7 @@ def figures_changes_apply(consultation, pending: Pending, *, numeric_choice_ids:
         for statement in (FIGURES_MAKE_SQL, FIGURES_ADD_SQL, VALUES_MAKE_SQL, VALUES_ADD_SQL, EMPTIED_DELETE_SQL):
             cursor.execute(statement.format(changes=changes, value_change=VALUE_CHANGE_CTE, **tables()), parameters)
         cursor.execute(FIGURES_DERIVE_SQL.format(changes=changes, **tables()), parameters)
-        cursor.execute(EXCERPTS_WANTED_SQL.format(changes=changes, **tables()), parameters)
-        excerpts_wanted = cursor.fetchone()[0]
+        if not pending.leaving:
+            cursor.execute(EXCERPTS_ADD_SQL.format(changes=changes, **tables()), parameters)
     FigureChange.objects.filter(pk__in=pending.ids).delete()
-    return pending.leaving or excerpts_wanted
+    return pending.leaving
