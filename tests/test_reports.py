@@ -169,11 +169,53 @@ def test_arabic_reports_are_right_to_left():
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(summary, language="ar")))
 
     assert '<html lang="ar" dir="rtl">' in html
-    assert 'lang="ar" dir="auto">برنامج التوعية</blockquote>' in html
+    assert 'lang="ar" dir="rtl">برنامج التوعية</blockquote>' in html
     body = zipfile.ZipFile(io.BytesIO(word)).read("word/document.xml").decode()
     assert body.count("<w:bidi/>") > 20
     assert "<w:bidiVisual/>" in body and "<w:rtl/>" in body
     assert all(sheet.sheet_view.rightToLeft for sheet in workbook)
+
+
+def test_quotations_carry_their_own_direction_for_the_pdf_which_has_no_dir_auto():
+    english_in_arabic = render_html(make_summary(excerpt="We train officials."), language="ar").decode()
+    arabic_in_english = render_html(make_summary(excerpt="برنامج التوعية"), language="en").decode()
+
+    assert 'dir="ltr">We train officials.</blockquote>' in english_in_arabic
+    assert 'dir="rtl">برنامج التوعية</blockquote>' in arabic_in_english
+
+
+@pytest.mark.parametrize("language,words", [("ar", "Africa"), ("fr", "Page"), ("zh-hans", "页")])
+def test_every_pdf_page_says_its_number_and_the_count_in_the_report_language(language, words):
+    reader = PdfReader(io.BytesIO(render_pdf(make_summary(), language=language)))
+    count = len(reader.pages)
+
+    for number, page in enumerate(reader.pages, 1):
+        footer = page.extract_text().splitlines()[-1]
+        # Latin or Arabic-Indic digits alike: int() reads both.
+        assert sorted(int(digits) for digits in re.findall(r"\d+", footer)) == sorted([number, count]), footer
+        assert words in footer and "Africa" in footer
+
+
+def footer_places(content: bytes) -> dict[str, float]:
+    """Return where each text of the first page's lowest line starts, as a share of the page's width."""
+    page = PdfReader(io.BytesIO(content)).pages[0]
+    found = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():  # The text matrix, placed by the current transformation matrix.
+            found.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text))
+
+    page.extract_text(visitor_text=visit)
+    lowest = min(y for _x, y, _text in found)
+    return {text.strip(): x / float(page.mediabox.width) for x, y, text in found if abs(y - lowest) < 1}
+
+
+def test_arabic_pdf_numbers_pages_at_the_bottom_left_and_french_at_the_bottom_right():
+    arabic = footer_places(render_pdf(make_summary(), language="ar"))
+    french = footer_places(render_pdf(make_summary(), language="fr"))
+
+    assert arabic["1"] < 0.5 < arabic["Africa :"]
+    assert french["Synthèse régionale : Africa"] < 0.5 < french["Page 1 sur 3"]
 
 
 def test_arabic_chart_text_is_joined_and_ordered_for_drawing():

@@ -29,6 +29,14 @@ CHART_FONTS = {
     "zh": ["Noto Sans SC", "DejaVu Sans", "Noto Sans Arabic"],
 }
 DEFAULT_CHART_FONTS = ["DejaVu Sans", "Noto Sans SC", "Noto Sans Arabic"]
+# The page footer's, outside the document's elements: the report's script first. (Any other
+# font first for Arabic, and WeasyPrint drew the whole document's Arabic in it on a machine
+# without Arabic fonts; but pdftotext reads Noto Naskh's footer words in pieces, its digits whole.)
+PAGE_FONTS = {
+    "ar": ["Noto Naskh Arabic", "DejaVu Sans", "Noto Sans SC"],
+    "zh": ["Noto Sans SC", "DejaVu Sans", "Noto Naskh Arabic"],
+}
+DEFAULT_PAGE_FONTS = ["Noto Sans", "DejaVu Sans", "Noto Sans SC", "Noto Naskh Arabic"]
 # Text in Chinese or Arabic, the whole document or a quoted answer, takes the packaged font
 # first: a system font that a family earlier in the stylesheets falls back to is not on every
 # machine. Elements of their own (code, monospace) keep their family.
@@ -51,6 +59,12 @@ def chart_fonts(language: str) -> list[str]:
     """Return the font families of a chart in `language`, in fallback order."""
     fonts_registered()
     return CHART_FONTS.get(content_language(language), DEFAULT_CHART_FONTS)
+
+
+def page_fonts(language: str) -> str:
+    """Return the CSS font families of a PDF's page footer in `language`, in fallback order."""
+    families = PAGE_FONTS.get(content_language(language), DEFAULT_PAGE_FONTS)
+    return "".join(f"\"{family}\", " for family in families) + "sans-serif"
 
 
 def pdf_with_fonts(document: HTML, **options) -> bytes:

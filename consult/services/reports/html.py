@@ -1,17 +1,21 @@
 """The summary as HTML: a standalone document (the HTML report, and the PDF's source) or a site page's context."""
 
 import base64
+import re
 from functools import cache
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from consult.selectors.summaries import Summary
 
 from .charts import Chart, Scatter, chart_svg
 from .document import SummaryDocument, summary_document
 from .files import document_text
+from .fonts import page_fonts
 
 STYLESHEET = "consult/reports.css"
 
@@ -25,7 +29,8 @@ def html_string(summary: Summary, *, language: str, image=None) -> str:
     """Return the standalone document; `image` gives each chart's src (default: an SVG data URI)."""
     with translation.override(language):
         context = summary_context(summary, image=image or svg_data_uri)
-        return document_text(render_to_string("reports/summary_document.html", {**context, "stylesheet": stylesheet()}))
+        styles = {"stylesheet": stylesheet(), "page_style": page_style(context["document"].direction)}
+        return document_text(render_to_string("reports/summary_document.html", {**context, **styles}))
 
 
 def summary_context(summary: Summary, *, image=None) -> dict:
@@ -44,6 +49,30 @@ def document_charts(document: SummaryDocument) -> list[Chart]:
 def svg_data_uri(chart: Chart | Scatter) -> str:
     # An image, even an SVG one, keeps the page free of inline styles for the CSP.
     return "data:image/svg+xml;base64," + base64.b64encode(chart_svg(chart).encode()).decode()
+
+
+def page_style(direction: str) -> str:
+    """Return the printed page's footer in the active language: the title at its start, "Page 2 of 9" at its end.
+
+    The end is the left corner in a right-to-left document. The text is the translated sentence
+    with the page counters in place of its placeholders.
+    """
+    number = css_content(_("Page %(number)s of %(pages)s"), number="counter(page)", pages="counter(pages)")
+    start, end = ("bottom-right", "bottom-left") if direction == "rtl" else ("bottom-left", "bottom-right")
+    text = f"direction: {direction}; font-family: {page_fonts(get_language())};"
+    return f"@page {{ @{start} {{ content: string(report-title); {text} }} @{end} {{ content: {number}; {text} }} }}"
+
+
+def css_content(sentence: str, **values: str) -> str:
+    """Return the sentence as a CSS `content` value: its text quoted, its placeholders replaced by the values."""
+    parts = re.split(r"%\((\w+)\)s", sentence)
+    # Even parts are text, odd ones placeholder names.
+    return " ".join(values[part] if index % 2 else css_string(part) for index, part in enumerate(parts) if part)
+
+
+def css_string(text: str) -> str:
+    """Return the text as a CSS string that cannot end its string or its <style> element."""
+    return '"' + "".join(f"\\{ord(character):x} " if character in '\\"<>' else character for character in text) + '"'
 
 
 @cache

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from consult.selectors.consensus import Standing, printed_share, ranks
 from consult.selectors.summaries import DIVERGENCE_FLAG, Summary
 
-from .wording import decimal, integer, listed, percent
+from .wording import decimal, integer, isolated, listed, percent
 
 SHORT_TEXT_WORDS = 10
 THEMED_DIVERGENCES = 3
@@ -58,7 +58,7 @@ def named(standings: list[Standing]) -> str:
     """Return the recommendations for a sentence: one with its opening words, several by code."""
     if len(standings) == 1:
         short = Truncator(" ".join(standings[0].text.split())).words(SHORT_TEXT_WORDS)
-        return f"\u2066{standings[0].code}\u2069 “{short}”"
+        return f"\u2066{standings[0].code}\u2069 " + isolated(f"“{short}”")
     return listed([f"\u2066{standing.code}\u2069" for standing in standings])
 
 
@@ -259,7 +259,7 @@ def theme_messages(summary: Summary, standings: list[Standing]) -> list[KeyMessa
         theme = themes[standing.code][0]
         text = _("On %(recommendation)s, where governments and civil society diverge, the most frequent reviewed "
                  "theme is “%(theme)s” (governments: %(states)s; civil society: %(organisations)s).") % {
-            "recommendation": f"\u2066{standing.code}\u2069", "theme": theme.label,
+            "recommendation": f"\u2066{standing.code}\u2069", "theme": isolated(theme.label),
             "states": count_or_hidden(theme.member_states), "organisations": count_or_hidden(theme.civil_society),
         }
         messages.append(KeyMessage(text, links_to([standing])))

@@ -1,5 +1,6 @@
 """Numbers and lists worded as the active language writes them, for every report format."""
 
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
@@ -34,3 +35,23 @@ def listed(items: list[str]) -> str:
         return "".join(items)
     head = pgettext("list separator", ", ").join(items[:-1])
     return _("%(first)s and %(last)s") % {"first": head, "last": items[-1]}
+
+
+def text_direction(text: str) -> str:
+    """Return "rtl" or "ltr" after the text's first letter with a direction, or "auto" if it has none.
+
+    Browsers work this out from dir="auto"; WeasyPrint does not, and would lay an English
+    quotation out right to left in an Arabic report (its full stop at the start).
+    """
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
+
+
+def isolated(text: str) -> str:
+    """Return the text between first-strong isolates, so that a quotation keeps its own direction in a sentence."""
+    return f"\u2068{text}\u2069"
