@@ -1,9 +1,12 @@
 """reviewed_themes_for: accepted themes only, counts by audience, campaigns once, quotations by consent."""
 
 import pytest
+from django.urls import reverse
 
 from consult.models import AnalysedAnswer, Campaign, Theme, ThemeMembership
+from consult.selectors.summaries import regional_summary
 from consult.selectors.themes import reviewed_themes_for, shortened
+from consult.services.reports.html import render_html
 
 from .factories import make_grouping, make_member_state, make_organisation, make_text_answer
 
@@ -105,3 +108,17 @@ def test_drafts_do_not_count(consultation, answers, france):
 def test_shortened_cuts_at_a_word():
     assert shortened("one two three four", limit=9) == "one two…"
     assert shortened("short") == "short"
+
+
+def test_the_summary_page_and_reports_show_reviewed_themes_only(client, officer, consultation, answers):
+    theme_with(consultation, list(answers.values()))
+    theme_with(consultation, [answers["FRA"]], status=Theme.Status.PROPOSED, label="Proposed only")
+    theme_with(consultation, [answers["JOR"]], status=Theme.Status.DISCARDED, label="Discarded theme")
+    client.force_login(officer)
+
+    page = client.get(reverse("consult:summary", kwargs={"slug": consultation.slug})).content.decode()
+    report = render_html(regional_summary(consultation), language="en").decode()
+    for shown in (page, report):
+        assert "Reviewed themes" in shown and "Labour inspection" in shown
+        assert "Proposed only" not in shown and "Discarded theme" not in shown
+        assert "Confidential inspection figures" not in shown
