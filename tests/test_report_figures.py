@@ -17,7 +17,9 @@ from pypdf import PdfReader
 
 from consult.models import Audience, Report
 from consult.services.aggregation import aggregates_rebuild
+from consult.selectors.summaries import regional_summary
 from consult.services.reports.build import report_build
+from consult.services.reports.messages import key_messages
 from surveys.models import Choice
 
 from .aggregation_cases import (
@@ -232,3 +234,25 @@ def test_the_csv_export_holds_exactly_the_submitted_answers(db, place, countries
         assert supports.count(S) / len(supports) == pytest.approx(4 / 6)
         importance = [int(row["1.1-importance"]) for row in rows if row["audience"] == CSO]
         assert (len(importance), mean(importance)) == (4, 2.5)
+
+
+def test_key_messages_say_the_stored_hand_worked_figures_and_ties_as_ties(db):
+    built = submitted_and_counted()
+    world = [plain(message.text) for message in key_messages(regional_summary(built.consultation))]
+    africa = [plain(message.text) for message in key_messages(regional_summary(built.consultation, built.groupings["m49-002"]))]
+
+    # The world: 1.2 supported by 4 of 6 states and 1 with reservations; 1.1 by 3 of 6, 1 with reservations.
+    assert world[1] == ("Broadest support: 1.2 “Recommendation 1.2.”, supported by 83.3% of the member states that "
+                        "answered (66.7% without reservations).")
+    assert world[2].startswith("Weakest support: 1.1 “Recommendation 1.1.”, supported by 50.0%")
+    # |19/6 - 10/4| = 0.67: the widest gap, under the flag.
+    assert "the widest gap is 0.7, on 1.1" in world[3]
+    # Africa: 1.1 and 1.2 both at 50.0 %, 1.1 placed first by support without reservations: said, not hidden.
+    assert africa[1] == ("Broadest support: 1.1 “Recommendation 1.1.”, supported by 50.0% of the member states that "
+                         "answered (50.0% without reservations). One other recommendation has the same share and is "
+                         "placed by the tie-breaks (see the method note).")
+    assert "0.0% of its member states that answered support it, against 66.7% worldwide" in africa[-1]
+
+
+def plain(text: str) -> str:
+    return re.sub("[\u2066-\u2069]", "", text)

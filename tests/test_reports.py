@@ -138,6 +138,28 @@ def test_the_internal_view_shows_small_cells_marked(format):
     assert "Internal view" in text
 
 
+def test_the_word_file_has_real_headings_a_contents_field_and_editable_tables():
+    word = Document(io.BytesIO(render_docx(make_summary(), language="en")))
+
+    headings = [(paragraph.style.name, paragraph.text) for paragraph in word.paragraphs
+                if paragraph.style.name.startswith("Heading")]
+    assert headings[:5] == [
+        ("Heading 1", "Key messages"), ("Heading 1", "Consensus ranking"), ("Heading 1", "1. Image of migrants"),
+        ("Heading 2", "1.1 Improve the public image of migrants."), ("Heading 3", "What respondents said"),
+    ]
+    fields = [node.text for node in word.element.body.iter() if node.tag.endswith("}instrText")]
+    assert any(field.strip().startswith("TOC \\o") for field in fields)
+    # Tables of text in cells (not pictures), in a table style the secretariat's template can restyle.
+    consensus = word.tables[0]
+    assert consensus.style.name == "Light List Accent 1"
+    assert [cell.text for cell in consensus.rows[0].cells] == [
+        "Rank", "Recommendation", "Support", "Without reservations", "Mean priority",
+    ]
+    assert plain(consensus.rows[1].cells[1].text).startswith("1.2 Counter xenophobia")
+    assert consensus.rows[1].cells[2].text == "90.0%"
+    assert not any(node.tag.endswith("}drawing") for table in word.tables for node in table._tbl.iter())
+
+
 def test_html_shows_quotations_as_text_never_as_markup():
     html = render_html(make_summary(), language="en").decode()
 
