@@ -1,11 +1,18 @@
 """The demo builds the real consultation and can be run again without duplicating anything."""
 
+import io
+
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 from django.core.management import call_command
 
-from consult.models import FocalPoint, Position, PositionPaper, PriorityArea, Recommendation
+from django.utils import translation
+from pypdf import PdfReader
+
+from consult.models import Consultation, FocalPoint, Position, PositionPaper, PriorityArea, Recommendation
+from consult.selectors.summaries import regional_summary
 from consult.services.demo import DEMO_SLUG, demo_setup
+from consult.services.reports.pdf import render_pdf
 from surveys.models import Answer, Question
 
 
@@ -58,3 +65,23 @@ def test_demo_has_responses_from_states_and_organisations_but_leaves_france_to_i
     required = submitted.response.survey.questions.filter(is_current=True, required=True).count()
     answered = submitted.response.answers.values("question").distinct().count()
     assert answered >= required
+
+
+# Measured on the demo (40 states, 60 organisations): 21 pages in French, Arabic and Chinese, the
+# annex from page 20 (72 pages before the summaries were redesigned). Issue 12: a body of 20 pages at most.
+WORLD_PDF_PAGES = 22
+WORLD_PDF_BODY_PAGES = 20
+
+
+def test_the_demo_world_summary_pdf_stays_short(db):
+    demo_setup()
+    consultation = Consultation.objects.get(slug=DEMO_SLUG)
+    with translation.override("fr"):
+        summary = regional_summary(consultation)
+    pages = PdfReader(io.BytesIO(render_pdf(summary, language="fr"))).pages
+    texts = [page.extract_text() for page in pages]
+
+    annex = next(number for number, text in enumerate(texts, 1) if text.lstrip().startswith("Annexe"))
+    assert len(pages) <= WORLD_PDF_PAGES
+    assert annex - 1 <= WORLD_PDF_BODY_PAGES
+    assert texts[0].find("Messages clés") < texts[0].find("Classement par consensus")
