@@ -12,17 +12,21 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
 
-from consult.services.reports.charts import visual_order
+from consult.selectors.summaries import QuestionFigures
+
+from consult.services.reports.charts import NEUTRAL, visual_order
+from consult.services.reports.document import recommendation_block
 from consult.services.reports.docx import render_docx
 from consult.services.reports.files import FORMULA_STARTS, neutralised
 from consult.services.reports.html import render_html
 from consult.services.reports.pdf import render_pdf
 from consult.services.reports.xlsx import render_xlsx
 
-from .summaries import make_summary
+from .summaries import choices, make_summary
 
 
 def docx_text(content: bytes) -> str:
@@ -271,3 +275,24 @@ def test_spreadsheet_cells_that_look_like_formulas_are_neutralised():
 @pytest.mark.parametrize("render", [render_html, render_docx, render_pdf, render_xlsx])
 def test_building_twice_gives_the_same_file(render):
     assert render(make_summary(), language="en") == render(make_summary(), language="en")
+
+
+def test_not_applicable_and_dont_know_are_drawn_grey_at_the_end_of_the_bar_and_in_the_legend():
+    labels = [("not_applicable", "Not applicable"), ("not_started", "Not started"), ("implemented", "Implemented"),
+              ("dont_know", "Don't know")]
+    status = QuestionFigures(code="1.1-implementation", text="Status?", type="single_choice", audience="member_state",
+                             respondents=10, choices=choices([1, 3, 4, 2], labels))
+    summary = make_summary()
+    summary.areas[0].recommendations[0].member_states.append(status)
+
+    with translation.override("fr"):
+        block = recommendation_block(summary.areas[0].recommendations[0], internal=False)
+    panel = block.chart.panels[-1]
+    row = panel.rows[-1]
+    assert [(segment.label, segment.colour == NEUTRAL) for segment in row.segments] == [
+        ("Not started", False), ("Implemented", False), ("Not applicable", True), ("Don't know", True),
+    ]
+    assert [(label, colour == NEUTRAL) for label, colour in panel.legends[-1].entries][-2:] == [
+        ("Not applicable", True), ("Don't know", True),
+    ]
+    assert panel.title == "Mise en œuvre et efficacité" and row.label == "Gouvernements : mise en œuvre"
