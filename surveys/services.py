@@ -88,7 +88,8 @@ RETURNING id, version
 def page_locked(response: Response, section: Section) -> ResponseSection:
     sql = PAGE_LOCK_SQL.format(page=ResponseSection._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [response.pk, section.pk, False])
+        # The response's UUID as the database stores it (SQLite, the demo's database, keeps it as text).
+        cursor.execute(sql, [Response._meta.pk.get_db_prep_value(response.pk, connection), section.pk, False])
         page_id, version = cursor.fetchone()
     return ResponseSection(id=page_id, response=response, section=section, version=version)
 

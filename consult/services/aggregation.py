@@ -58,10 +58,10 @@ CHECK_TASK = "consult.tasks.aggregates_check_task"
 
 # The world's figures carry grouping NULL; inside the query it is 0, so that joins on it work.
 # Sums are cast back to integers at each step: a SUM of BIGINTs is a NUMERIC, several times
-# slower to add up. The pending figure changes are deleted by the same statement, so with the
-# same snapshot as the answers it counts: a change committed later stays for the next run.
-REBUILD_SQL = """
-WITH
+# slower to add up. On PostgreSQL the pending figure changes are deleted by the same statement
+# (REBUILD_SQL), so with the same snapshot as the answers it counts: a change committed later
+# stays for the next run.
+COUNTING_CTES = """
 country_state (country, state_id) AS ({country_states}),
 numeric_choice AS (
     SELECT id AS choice_id, CAST(value AS DOUBLE PRECISION) AS numeric_value FROM {choice} WHERE {numeric_choices}
@@ -79,19 +79,7 @@ respondent AS (
     LEFT JOIN country_state cs ON cs.country = o.country
     WHERE p.consultation_id = %s AND p.status = %s AND r.status = %s
 ),
-answer_cells AS (
-    SELECT GROUPING(a.choice_id) AS by_respondent, rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
-           CASE WHEN q.type IN (%s, %s) THEN a.response_id END AS multi_response,
-           CAST(COUNT(*) AS INTEGER) AS n, CAST(SUM(a.rank) AS INTEGER) AS rank_sum,
-           CAST(SUM(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END) AS INTEGER) AS first_places
-    FROM {answer} a
-    JOIN respondent rs ON rs.response_id = a.response_id
-    JOIN {question} q ON q.id = a.question_id
-    WHERE q.id IN (SELECT id FROM current_question)
-    GROUP BY GROUPING SETS (
-        (rs.audience, rs.state_key, a.question_id, a.choice_id, a.number),
-        (rs.audience, rs.state_key, a.question_id, multi_response)
-    )
+answer_cells AS ({answer_cells}
 ),
 state_cells AS (
     SELECT c.audience, c.state_key, c.question_id, c.choice_id,
@@ -133,17 +121,17 @@ value_figures AS (
            (MIN(CASE WHEN running >= (total + 1) / 2 THEN numeric_value END)
             + MIN(CASE WHEN running >= (total + 2) / 2 THEN numeric_value END)) / 2 AS median
     FROM value_positions GROUP BY grouping_key, audience, question_id
-),
-number_values AS (
-    INSERT INTO {aggregate_value} (consultation_id, audience, grouping_id, question_code, value, count)
-    SELECT %s, cr.audience, NULLIF(cr.grouping_key, 0), q.code, cr.numeric_value, cr.n
-    FROM cell_rollup cr JOIN current_question q ON q.id = cr.question_id
-    WHERE cr.choice_id IS NULL AND cr.numeric_value IS NOT NULL
-),
-consumed_changes AS (
-    DELETE FROM {change} WHERE consultation_id = %s
-)
-INSERT INTO {aggregate} ({columns})
+)"""
+VALUES_INTO = """
+INSERT INTO {aggregate_value} (consultation_id, audience, grouping_id, question_code, value, count)"""
+VALUES_SELECT = """
+SELECT %s, cr.audience, NULLIF(cr.grouping_key, 0), q.code, cr.numeric_value, cr.n
+FROM cell_rollup cr JOIN current_question q ON q.id = cr.question_id
+WHERE cr.choice_id IS NULL AND cr.numeric_value IS NOT NULL"""
+CHANGES_DELETE = "DELETE FROM {change} WHERE consultation_id = %s"
+AGGREGATES_INTO = """
+INSERT INTO {aggregate} ({columns})"""
+AGGREGATES_SELECT = """
 SELECT %s, qr.audience, NULLIF(qr.grouping_key, 0), q.code, '', qr.respondents, qr.respondents,
        NULL, v.mean, v.median, NULL, NULL, 0, 0, %s
 FROM question_rollup qr
@@ -161,8 +149,43 @@ JOIN current_question q ON q.id = qr.question_id
 JOIN {choice} c ON c.question_id = q.id
 LEFT JOIN cell_rollup cr
     ON cr.grouping_key = qr.grouping_key AND cr.audience = qr.audience
-    AND cr.question_id = qr.question_id AND cr.choice_id = c.id
-"""
+    AND cr.question_id = qr.question_id AND cr.choice_id = c.id"""
+REBUILD_SQL = (
+    f"WITH {COUNTING_CTES},\nnumber_values AS ({VALUES_INTO}{VALUES_SELECT}\n),\n"
+    f"consumed_changes AS ({CHANGES_DELETE}){AGGREGATES_INTO}{AGGREGATES_SELECT}"
+)
+# Per state, the cells of each choice and number, and (by_respondent = 1) the rows counting
+# each question's respondents: one pass over the answers on PostgreSQL; SQLite (the demo) has
+# no grouping sets, so it reads them twice.
+ANSWER_CELLS = """
+    SELECT GROUPING(a.choice_id) AS by_respondent, rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
+           CASE WHEN q.type IN (%s, %s) THEN a.response_id END AS multi_response,
+           CAST(COUNT(*) AS INTEGER) AS n, CAST(SUM(a.rank) AS INTEGER) AS rank_sum,
+           CAST(SUM(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END) AS INTEGER) AS first_places
+    FROM {answer} a
+    JOIN respondent rs ON rs.response_id = a.response_id
+    JOIN {question} q ON q.id = a.question_id
+    WHERE q.id IN (SELECT id FROM current_question)
+    GROUP BY GROUPING SETS (
+        (rs.audience, rs.state_key, a.question_id, a.choice_id, a.number),
+        (rs.audience, rs.state_key, a.question_id, multi_response)
+    )"""
+ANSWER_CELLS_WITHOUT_GROUPING_SETS = """
+    SELECT 0 AS by_respondent, rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
+           NULL AS multi_response, COUNT(*) AS n, SUM(a.rank) AS rank_sum,
+           SUM(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END) AS first_places
+    FROM {answer} a
+    JOIN respondent rs ON rs.response_id = a.response_id
+    WHERE a.question_id IN (SELECT id FROM current_question)
+    GROUP BY rs.audience, rs.state_key, a.question_id, a.choice_id, a.number
+    UNION ALL
+    SELECT 1, rs.audience, rs.state_key, a.question_id, NULL, NULL,
+           CASE WHEN q.type IN (%s, %s) THEN a.response_id END AS multi_response, COUNT(*), NULL, NULL
+    FROM {answer} a
+    JOIN respondent rs ON rs.response_id = a.response_id
+    JOIN {question} q ON q.id = a.question_id
+    WHERE q.id IN (SELECT id FROM current_question)
+    GROUP BY rs.audience, rs.state_key, a.question_id, multi_response"""
 # Excerpts: the first few publishable long texts of each question and audience per state (one
 # window over the texts), then the first few of those per grouping: a grouping's first answers
 # are among its states' first ones. The windows carry answer ids only; the texts, a page or two
@@ -246,13 +269,14 @@ def consultation_lock(consultation: Consultation) -> None:
 
 
 def recount(consultation: Consultation) -> int:
-    sql, params = rebuild_statement(consultation)
+    statements = rebuild_statements(consultation)
     Aggregate.objects.filter(consultation=consultation).delete()
     AggregateValue.objects.filter(consultation=consultation).delete()
     excerpts_pick(consultation)
     with connection.cursor() as cursor:
         planner_settings(cursor)
-        cursor.execute(sql, params)
+        for sql, params in statements:
+            cursor.execute(sql, params)
         return cursor.rowcount
 
 
@@ -293,7 +317,7 @@ def aggregates_refresh(*, consultation: Consultation) -> int:
         pending = Pending(consultation.pk)
         if not pending.ids:
             return 0
-        if pending.recount or incomplete(consultation):
+        if pending.recount or not changes_added_here() or incomplete(consultation):
             recount(consultation)
             return len(pending.ids)
         try:
@@ -308,6 +332,12 @@ def aggregates_refresh(*, consultation: Consultation) -> int:
         if excerpts_wanted:
             excerpts_pick(consultation)
         return len(pending.ids)
+
+
+def changes_added_here() -> bool:
+    """Tell whether figure changes can be added to the stored figures: their statements are
+    PostgreSQL's. SQLite (the demo, a few hundred responses) counts everything again instead."""
+    return connection.vendor == "postgresql"
 
 
 def incomplete(consultation: Consultation) -> bool:
@@ -330,7 +360,7 @@ def aggregates_check(*, consultation: Consultation) -> list[str]:
     with transaction.atomic():
         consultation_lock(consultation)
         pending = Pending(consultation.pk)
-        if pending.ids and not pending.recount and not incomplete(consultation):
+        if pending.ids and not pending.recount and changes_added_here() and not incomplete(consultation):
             figures_changes_apply(consultation, pending, numeric_choice_ids=numeric_choice_ids(consultation))
         before = stored_figures(consultation)
         recount(consultation)
@@ -366,24 +396,50 @@ def figures_compared(before: dict, after: dict) -> list[str]:
 
 
 def rebuild_statement(consultation: Consultation) -> tuple[str, list]:
-    """Return the INSERT ... SELECT that recounts the consultation, with its parameters."""
+    """Return the one statement that recounts the consultation on PostgreSQL, with its parameters."""
+    names, counting_params = counting_names(consultation, ANSWER_CELLS)
+    params = [*counting_params, consultation.pk, consultation.pk, *aggregates_params(consultation)]
+    return REBUILD_SQL.format(**names), params
+
+
+def rebuild_statements(consultation: Consultation) -> list[tuple[str, list]]:
+    """Return the statements of a recount: one on PostgreSQL; on SQLite (the demo), which has no
+    grouping sets nor statements inside WITH, the number values, the changes' delete and the figures apart
+    (INSERT first: Python's sqlite3 counts the rows only of a statement that starts with it)."""
+    if connection.vendor == "postgresql":
+        return [rebuild_statement(consultation)]
+    names, counting_params = counting_names(consultation, ANSWER_CELLS_WITHOUT_GROUPING_SETS)
+    return [
+        (f"{VALUES_INTO}\nWITH {COUNTING_CTES}{VALUES_SELECT}".format(**names), [*counting_params, consultation.pk]),
+        (CHANGES_DELETE.format(**names), [consultation.pk]),
+        (f"{AGGREGATES_INTO}\nWITH {COUNTING_CTES}{AGGREGATES_SELECT}".format(**names),
+         [*counting_params, *aggregates_params(consultation)]),
+    ]
+
+
+def counting_names(consultation: Consultation, answer_cells: str) -> tuple[dict[str, str], list]:
+    """Return the names to format the recount's statements with, and the parameters of its WITH clauses."""
     country_states, country_params = country_states_sql()
     numeric_choices, numeric_params = numeric_choices_sql(consultation)
-    sql = REBUILD_SQL.format(
-        columns=", ".join(connection.ops.quote_name(column) for column in COLUMNS),
-        country_states=country_states,
-        numeric_choices=numeric_choices,
+    names = {
         **tables(),
-    )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    ranking = Question.Type.RANKING.value
+        "columns": ", ".join(connection.ops.quote_name(column) for column in COLUMNS),
+        "country_states": country_states,
+        "numeric_choices": numeric_choices,
+    }
+    names["answer_cells"] = answer_cells.format(**names)
     params = [
         *country_params, *numeric_params,
         consultation.pk, True, consultation.pk, *COUNTED_STATUSES,
         *MULTI_ROW_TYPES,
-        consultation.pk, consultation.pk, consultation.pk, now, consultation.pk, ranking, ranking, now,
     ]
-    return sql, params
+    return names, params
+
+
+def aggregates_params(consultation: Consultation) -> list:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    ranking = Question.Type.RANKING.value
+    return [consultation.pk, now, consultation.pk, ranking, ranking, now]
 
 
 def tables() -> dict[str, str]:

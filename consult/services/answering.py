@@ -125,7 +125,8 @@ def saved_event_record(position: Position, actor, section: Section) -> None:
     """Record the save in the position's history and the audit trail, unless this person just saved this page."""
     now = timezone.now()
     parameters = {
-        "position": position.pk, "actor": actor.pk, "action": PositionEvent.Action.SAVED.value,
+        "position": Position._meta.pk.get_db_prep_value(position.pk, connection),  # SQLite keeps UUIDs as text.
+        "actor": actor.pk, "action": PositionEvent.Action.SAVED.value,
         "comment": f"{section.code}. {section.title}", "now": now, "recent": now - SAVED_EVENT_INTERVAL,
     }
     with connection.cursor() as cursor:

@@ -39,7 +39,9 @@ def figures_change_record(*, position: Position, sign: int) -> None:
     organisation = position.organisation if position.organisation_id else None
     parameters = {
         "consultation": position.consultation_id, "audience": position.audience, "sign": sign,
-        "member_state": position.member_state_id, "response": position.response_id,
+        "member_state": position.member_state_id,
+        # A UUID, as the database stores it (SQLite, the demo's database, keeps it as text).
+        "response": Response._meta.pk.get_db_prep_value(position.response_id, connection),
         "iso3": countries.alpha3(organisation.country) if organisation and organisation.country else "",
     }
     with connection.cursor() as cursor:
