@@ -267,8 +267,9 @@ def test_only_the_states_focal_points_upload_and_not_once_the_position_is_locked
     assert saved(draft, "1-overall") == "support" and "answers to change" not in response.content.decode()
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_a_document_saved_again_by_libreoffice_is_read_the_same(client, focal_point_france, draft, tmp_path):
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice not found: install Debian's libreoffice-writer-nogui (apt-get install libreoffice-writer-nogui).")
     (tmp_path / "filled.docx").write_bytes(filled(word_downloaded(client, focal_point_france, draft), person_fills))
 
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
