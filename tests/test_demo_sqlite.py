@@ -4,6 +4,7 @@ The rest of the suite runs on PostgreSQL, so this test runs the demo's commands 
 their own on a fresh SQLite file, and counts the figures again by hand there.
 """
 
+import csv
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Counted by hand in Python: every choice of the current choice questions, per audience, in the
 # world's figures, before and after the secretariat reopens a submitted position.
 CHECK = """
+import csv
 import json
 from collections import Counter
 from django.contrib.auth import get_user_model
@@ -117,3 +119,13 @@ def test_a_focal_point_saves_a_page_of_the_demo_on_sqlite(demo_database):
     assert outcome["status"] == 302
     assert "Un plan national, adopté en 2012." in outcome["texts"]
     assert "saved" in outcome["events"]
+
+
+def test_the_demo_open_data_package_carries_the_answers_on_sqlite(demo_database, tmp_path):
+    written = manage("export_open_data", "hld-2013", "--output", str(tmp_path), database=demo_database)
+
+    assert written.returncode == 0, written.stderr[-3000:]
+    with open(tmp_path / "responses.csv", encoding="utf-8") as table:
+        rows = list(csv.DictReader(table))
+    assert len(rows) > 20
+    assert sum(1 for row in rows if row["1-overall"]) > len(rows) / 2

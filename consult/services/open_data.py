@@ -22,7 +22,7 @@ from surveys.models import Question
 
 from ..models import Aggregate, Consultation, Position, Recommendation
 from ..selectors.reports import published_groupings, published_positions
-from .exports import chunk_answers, question_codes, spreadsheet_safe
+from .exports import RESPONSE_KEY, chunk_answers, question_codes, spreadsheet_safe
 
 CHUNK = 500
 LICENCES = {
@@ -166,11 +166,12 @@ def figure_rows(consultation: Consultation):
 
 def response_rows(consultation: Consultation, codes: list[str]):
     """Yield the published responses, their answers a chunk of responses at a time."""
-    positions = published_positions(consultation).iterator(chunk_size=CHUNK)
+    # Keyed as the answers are (RESPONSE_KEY): a UUID is text with hyphens on PostgreSQL, without on SQLite.
+    positions = published_positions(consultation).annotate(response_key=RESPONSE_KEY).iterator(chunk_size=CHUNK)
     for chunk in batched(positions, CHUNK):
-        answers = chunk_answers([str(position.response_id) for position in chunk], codes)
+        answers = chunk_answers([position.response_key for position in chunk], codes)
         for position in chunk:
-            values = answers.get(str(position.response_id), {})
+            values = answers.get(position.response_key, {})
             yield [*respondent_cells(position), *(values.get(code) for code in codes)]
 
 
