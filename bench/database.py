@@ -132,6 +132,28 @@ def measure_reports(figures, consultation, workers: int) -> None:
     label = "1_worker" if workers == 1 else f"{workers}_workers"
     figures.add(f"reports_build_{label}", elapsed, "s")
     figures.add(f"reports_built_{label}", len(regions) * len(REPORT_FORMATS) - failed, "reports")
+    if workers == 1:
+        for name, seconds in report_times(consultation).items():
+            figures.add(f"report_{name}", seconds, "s")
+
+
+def report_times(consultation) -> dict[str, float]:
+    """Return the world summary's build time per format and the regions' median, from one worker's finishing times.
+
+    One solo worker builds the reports one after the other, so each report's time is the gap
+    since the report finished before it (queueing between two is milliseconds; the first is
+    timed from the last warm-up report, a poll of 0.2 s earlier at most).
+    """
+    from consult.models import Report
+
+    reports = list(Report.objects.filter(consultation=consultation, status=Report.Status.DONE)
+                   .order_by("-pk")[:len(REPORT_FORMATS) * 6 + 1])
+    reports.sort(key=lambda report: report.finished_at)
+    times: dict[str, list[float]] = {}
+    for before, report in zip(reports, reports[1:]):
+        scope = "world" if report.grouping_id is None else "region_median"
+        times.setdefault(f"{scope}_{report.format}", []).append((report.finished_at - before.finished_at).total_seconds())
+    return {name: statistics.median(values) for name, values in sorted(times.items())}
 
 
 def reports_build(consultation, groupings, formats, timeout=1800) -> int:
