@@ -9,6 +9,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+
+from consult.selectors.summaries import regional_summary
+from consult.services.reports.html import render_html
 
 from .conftest import opened_as
 
@@ -50,3 +54,20 @@ def test_on_a_phone_the_wide_table_and_the_charts_scroll_in_their_own_box(browse
     image, box = chart.evaluate("figure => [figure.querySelector('img').clientWidth, figure.clientWidth]")
     assert image > box  # drawn at a readable size, not shrunk to the phone's width
     page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_html_report_file_on_a_phone_never_scrolls_sideways(browser, world, language):
+    with translation.override(language):
+        summary = regional_summary(world.consultation, internal=True)  # As the secretariat sees it: no cell hidden.
+    context = browser.new_context(locale=language, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.set_content(render_html(summary, language=language).decode())
+
+    scrolled, shown = page.evaluate(PAGE_WIDTH)
+    assert scrolled <= shown, f"the report is {scrolled} px wide in a {shown} px window"
+    region = page.get_by_role("region", name=re.compile(f"^{CONSENSUS[language]} {HINT[language]}"))
+    inner, outer = region.evaluate("box => [box.scrollWidth, box.clientWidth]")
+    assert inner > outer
+    assert page.get_by_text(re.compile(HINT[language])).first.is_visible()
+    context.close()

@@ -18,18 +18,26 @@ from .files import document_text
 from .fonts import page_fonts
 
 STYLESHEET = "consult/reports.css"
+# The rules for a phone's screen, as the site's summary page links them; not in the PDF's source.
+PHONE_STYLESHEET = "consult/reports-phone.css"
 
 
 def render_html(summary: Summary, *, language: str) -> bytes:
     """Return the summary as a standalone HTML document, charts in SVG, in the language given."""
-    return html_string(summary, language=language).encode()
+    return html_string(summary, language=language, phone=True).encode()
 
 
-def html_string(summary: Summary, *, language: str, image=None) -> str:
-    """Return the standalone document; `image` gives each chart's src (default: an SVG data URI)."""
+def html_string(summary: Summary, *, language: str, image=None, phone: bool = False) -> str:
+    """Return the standalone document; `image` gives each chart's src (default: an SVG data URI).
+
+    `phone` embeds the phone screen's rules too (the HTML report; WeasyPrint warns on them).
+    """
     with translation.override(language):
         context = summary_context(summary, image=image or svg_data_uri)
-        styles = {"stylesheet": stylesheet(), "page_style": page_style(context["document"].direction)}
+        styles = {
+            "stylesheet": stylesheet(), "page_style": page_style(context["document"].direction),
+            "phone_stylesheet": stylesheet(PHONE_STYLESHEET) if phone else "",
+        }
         return document_text(render_to_string("reports/summary_document.html", {**context, **styles}))
 
 
@@ -76,7 +84,7 @@ def css_string(text: str) -> str:
 
 
 @cache
-def stylesheet() -> str:
-    """Return the report stylesheet, to embed in standalone documents that travel without the site."""
-    with open(finders.find(STYLESHEET), encoding="utf-8") as file:
+def stylesheet(name: str = STYLESHEET) -> str:
+    """Return a report stylesheet, to embed in standalone documents that travel without the site."""
+    with open(finders.find(name), encoding="utf-8") as file:
         return file.read()
