@@ -105,6 +105,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming read replica of that database (REPLICA_DATABASE_URL): reports and exports read
+# from it, nothing else (consult/replica.py). Unset, everything reads from default. Tests point it
+# at their own database (TEST MIRROR), so that it holds what they wrote.
+REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            REPLICA_DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["consult.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker, result backend and cache when REDIS_URL is set; otherwise tasks run eagerly.

@@ -14,7 +14,7 @@ SURVEYS = ROOT / "surveys"
 
 # The layer of a module, by the first part of its path inside its app; higher may import lower.
 LAYERS = {
-    "models": 0, "papers": 0, "audit_context": 0, "request_memo": 0, "cache_guard": 0, "signals": 0, "i18n": 0,
+    "models": 0, "papers": 0, "audit_context": 0, "replica": 0, "request_memo": 0, "cache_guard": 0, "signals": 0, "i18n": 0,
     "text": 0,
     "permissions": 1,
     "selectors": 2,

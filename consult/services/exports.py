@@ -23,6 +23,7 @@ from surveys.selectors import plain_number
 
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
 from ..models.languages import local_name, name_order
+from ..replica import lines_from_replica, reads_from_replica
 from .reports.files import document_text, spreadsheet_safe, xlsx_value
 
 CHUNK = 500
@@ -41,6 +42,7 @@ BOM = "\ufeff"
 RESPONSE_KEY = Cast("response_id", CharField())
 
 
+@reads_from_replica
 def responses_export_csv(
     *, consultation: Consultation, audience: str | None = None, grouping: RegionalGrouping | None = None,
     states: QuerySet | None = None, stream,
@@ -57,11 +59,15 @@ def responses_csv_lines(
     *, consultation: Consultation, audience: str | None = None, grouping: RegionalGrouping | None = None,
     states: QuerySet | None = None,
 ) -> Iterator[str]:
-    """Yield the CSV export line by line, the header first, for a streaming response."""
+    """Yield the CSV export line by line, the header first, for a streaming response (read from the replica)."""
+    return lines_from_replica(csv_lines(consultation, audience, export_states(grouping, states)))
+
+
+def csv_lines(consultation, audience, states) -> Iterator[str]:
     writer = csv.writer(LineBuffer(), quoting=csv.QUOTE_STRINGS)
     codes = question_codes(consultation, audience)
     yield BOM + writer.writerow(csv_row([*RESPONDENT_COLUMNS, *codes]))
-    for row in response_rows(consultation, audience, export_states(grouping, states), codes):
+    for row in response_rows(consultation, audience, states, codes):
         yield writer.writerow(csv_row(row))
 
 
@@ -83,6 +89,7 @@ class LineBuffer:
         return line
 
 
+@reads_from_replica
 def responses_export_xlsx(
     *, consultation: Consultation, audience: str | None = None, grouping: RegionalGrouping | None = None,
     states: QuerySet | None = None, path,

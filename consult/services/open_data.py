@@ -21,6 +21,7 @@ from django.utils import timezone
 from surveys.models import Question
 
 from ..models import Aggregate, Consultation, Position, Recommendation
+from ..replica import reads_from_replica
 from ..selectors.reports import published_groupings, published_positions
 from .exports import RESPONSE_KEY, chunk_answers, question_codes, spreadsheet_safe
 
@@ -61,6 +62,7 @@ RESPONSE_FIELDS = [
 ]
 
 
+@reads_from_replica
 def open_data_write(*, consultation: Consultation, folder: Path, source_url: str = "") -> list[Path]:
     """Write the data package into the folder (created if need be); return the files written."""
     folder.mkdir(parents=True, exist_ok=True)

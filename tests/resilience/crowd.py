@@ -112,11 +112,15 @@ class Tally:
 
 
 class Respondent:
-    """One person in a browser: a session cookie, a CSRF cookie, pages fetched and forms posted over HTTP."""
+    """One person in a browser: a session cookie, a CSRF cookie, pages fetched and forms posted over HTTP.
 
-    def __init__(self, base_url: str, session_key: str):
-        parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname, parts.port
+    Given several sites (web nodes), each request goes to the next one in turn, as a proxy
+    without sticky sessions would send them: a page is loaded from one node, posted to another.
+    """
+
+    def __init__(self, base_url: str | list[str], session_key: str):
+        self.nodes = [urlsplit(url) for url in ([base_url] if isinstance(base_url, str) else base_url)]
+        self.turn = 0
         self.cookies = {"sessionid": session_key}
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
@@ -125,7 +129,9 @@ class Respondent:
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        server = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        node = self.nodes[self.turn % len(self.nodes)]
+        self.turn += 1
+        server = http.client.HTTPConnection(node.hostname, node.port, timeout=60)
         try:
             server.request(method, path, body=body, headers=headers)
             response = server.getresponse()
@@ -168,9 +174,11 @@ def hidden(page: str, name: str) -> str:
     return match.group(1) if match else ""
 
 
-def submit_all(base_url: str, owned: dict, *, concurrency: int, replay_every: int = 20, stop=None, pause=0.0,
-               tally=None) -> Tally:
+def submit_all(base_url: str | list[str], owned: dict, *, concurrency: int, replay_every: int = 20, stop=None,
+               pause=0.0, tally=None) -> Tally:
     """Have the respondents submit all their positions, `concurrency` at once; 1 in `replay_every` is posted twice.
+
+    With several sites, each respondent's requests go to them in turn (Respondent).
 
     Stop early when `stop` is set; each thread waits `pause` seconds between submissions.
     """

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from consult.i18n import interface_language
 from consult.models import AuditEvent, Report
+from consult.replica import reading_from_replica
 from consult.services.audit import audit_record
 from consult.selectors.summaries import regional_summary
 from consult.services.exports import responses_export_csv, responses_export_xlsx
@@ -79,10 +80,12 @@ def report_render(report: Report) -> Report:
         with translation.override(language):
             return report_export(report)
     try:
-        with translation.override(language):
+        # Figures and texts only: the report's progress, file and audit trail are written to default.
+        with translation.override(language), reading_from_replica():
             summary = regional_summary(report.consultation, report.grouping, internal=False)
         report_progress(report, progress=40)
-        content = RENDERERS[report.format](summary, language=language)
+        with reading_from_replica():
+            content = RENDERERS[report.format](summary, language=language)
     except OperationalError:
         raise
     except Exception as error:
