@@ -105,6 +105,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's SQLite, served by runserver's threads: a transaction takes the write lock when it
+    # begins (a deferred one that writes later fails at once with "database is locked" if another
+    # writes), waits up to 20 s for it, and readers do not wait for writers (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;",
+    }
 # A streaming read replica of that database (REPLICA_DATABASE_URL): reports and exports read
 # from it, nothing else (consult/replica.py). Unset, everything reads from default. Tests point it
 # at their own database (TEST MIRROR), so that it holds what they wrote.
