@@ -233,6 +233,17 @@ def unanswered_required(response: Response, questions):
     return questions.filter(is_current=True, required=True).exclude(Exists(answered))
 
 
+def unanswered_required_exists(response_field: str, survey_field: str) -> Exists:
+    """Return whether a row's response leaves a current required question of its survey unanswered.
+
+    An expression to annotate rows that point at a response (through `response_field`, and at its
+    survey through `survey_field`), so that the check costs no statement of its own.
+    """
+    answered = Answer.objects.filter(response=OuterRef(OuterRef(response_field)), question=OuterRef("pk"))
+    required = Question.objects.filter(survey_id=OuterRef(survey_field), is_current=True, required=True)
+    return Exists(required.exclude(Exists(answered)))
+
+
 def response_section_initial(response: Response, section: Section) -> dict:
     """Return the saved answers of the section's questions as form initial values."""
     return response_values(response, section_questions(section))

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from consult.models import DeadlineExtension, Position, PositionEvent
+from consult.models import AuditEvent, DeadlineExtension, Position, PositionEvent
 from consult.permissions import can_edit_position
+from consult.services import workflow
 from consult.services.positions import position_for
 from consult.services.workflow import (
     WorkflowError,
@@ -232,6 +233,28 @@ def test_a_reopened_position_is_submitted_again_with_a_new_receipt(
     assert list(position.events.filter(action=Action.SUBMITTED).values_list("comment", flat=True)) == [
         first, position.receipt_number
     ]
+
+
+def test_a_receipt_number_already_given_is_drawn_again(
+    consultation, france, drafter_france, focal_point_france, civil_society_rep, monkeypatch
+):
+    position = reviewed(consultation, france, drafter_france)
+    year = f"{timezone.now():%Y}"
+    organisation = civil_society_rep.representations.get().organisation
+    other = position_for(consultation=consultation, organisation=organisation, actor=civil_society_rep)
+    Position.objects.filter(pk=other.pk).update(receipt_number=f"HLD-FRA-{year}-222222")
+    draws = iter(["222222", "333333"])
+    monkeypatch.setattr(workflow, "random_part", lambda: next(draws))
+
+    position = position_submit(position=position, actor=focal_point_france, on_behalf_confirmed=True)
+
+    assert position.receipt_number == f"HLD-FRA-{year}-333333"
+    assert Position.objects.get(pk=position.pk).receipt_number == position.receipt_number
+    assert list(position.events.filter(action=Action.SUBMITTED).values_list("comment", flat=True)) == [
+        position.receipt_number
+    ]
+    audited = AuditEvent.objects.filter(action=AuditEvent.Action.SUBMITTED, object_id=str(position.pk))
+    assert [event.details["receipt_number"] for event in audited] == [position.receipt_number]
 
 
 def test_submitting_twice_creates_one_receipt_and_one_event(

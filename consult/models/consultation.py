@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
 from django.utils import timezone
 
-from ..request_memo import memoised
+from ..request_memo import memo_note, memoised
 from .languages import Language
 
 
@@ -66,15 +66,23 @@ class Consultation(models.Model):
 
     def deadline_for(self, member_state=None):
         """Return when the consultation closes for the state (or for everyone): the latest extension wins."""
-        state_id = getattr(member_state, "pk", member_state)
-        key = ("deadline", self.pk, self.closes_at, state_id)
-        return memoised(key, lambda: self.deadline_read(member_state))
+        return memoised(self.deadline_key(member_state), lambda: self.deadline_read(member_state))
+
+    def deadline_key(self, member_state=None) -> tuple:
+        return ("deadline", self.pk, self.closes_at, getattr(member_state, "pk", member_state))
 
     def deadline_read(self, member_state=None):
         scope = Q(member_state__isnull=True)
         if member_state is not None:
             scope |= Q(member_state=member_state)
         extended = self.extensions.filter(scope).order_by("-closes_at").values_list("closes_at", flat=True).first()
+        return self.deadline_extended_to(extended)
+
+    def deadline_note(self, member_state, extended) -> None:
+        """Keep for the request the deadline for the state, its latest extension read with another row."""
+        memo_note(self.deadline_key(member_state), self.deadline_extended_to(extended))
+
+    def deadline_extended_to(self, extended):
         if extended and (self.closes_at is None or extended > self.closes_at):
             return extended
         return self.closes_at

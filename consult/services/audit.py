@@ -70,15 +70,26 @@ def audit_record(
     `ip` defaults to the address of the request being served, if any; with keep_address=False
     none is stored (an anonymous reader's). The sealer chains it once the transaction has committed.
     """
+    event = audit_event_new(action=action, actor=actor, consultation=consultation, obj=obj, details=details, ip=ip,
+                            keep_address=keep_address)
+    event.save(force_insert=True)
+    seal_soon()
+    return event
+
+
+def audit_event_new(
+    *, action, actor=None, consultation=None, obj=None, details=None, ip=None, keep_address=True
+) -> AuditEvent:
+    """Return the event `audit_record` appends, not saved: for a caller that inserts it in a statement of its own.
+
+    That caller asks for the seal (`seal_soon`) once it has inserted the event.
+    """
     address = ip_normalise(ip or client_ip.get()) if keep_address else None
-    event = AuditEvent(
+    return AuditEvent(
         action=action, details=plain_json(details or {}), ip_address=address,
         **actor_fields(actor), **object_fields(obj), consultation_id=getattr(consultation, "pk", consultation),
         created_at=timezone.now(),
     )
-    event.save(force_insert=True)
-    seal_soon()
-    return event
 
 
 def audit_seal() -> int:

@@ -1,9 +1,11 @@
 """Doing a posted action once per submission key, whatever the number of times it is posted.
 
-Each questionnaire page and submit form carries a fresh key. The first request with a key
-inserts its SubmissionKey row in the transaction that acts; a concurrent duplicate waits on
-the primary key index until that transaction ends, then reads the first outcome instead of
-acting again. A key posted again with other content is refused and nothing is changed.
+Each questionnaire page and submit form carries a fresh key. The request acts, then inserts
+the key's SubmissionKey row with the outcome, in the same transaction: one statement for the
+key. A duplicate, concurrent or later, finds the key recorded once the first request has
+committed (it waits for it on the position's lock, which every action takes, or on the key's
+index); what it did is rolled back and it returns the first outcome. A key posted again with
+other content is refused and nothing is changed.
 """
 
 import hashlib
@@ -66,15 +68,27 @@ def submission_once(
     """Run `action` once for the key and return (its outcome, whether this request replayed it).
 
     `action` returns the outcome as JSON-able data, stored with the key. If it raises, the key
-    is not recorded and may be used again. Raise SubmissionKeyReused when the key was recorded
-    for other content, for another position or for another purpose.
+    is not recorded and may be used again, unless another request recorded it: the action of a
+    duplicate may be refused (a page saved since), and the first outcome is returned instead.
+    Raise SubmissionKeyReused when the key was recorded for other content, for another position
+    or for another purpose.
     """
-    with transaction.atomic():
-        if not key_claimed(key, position, purpose, digest):
-            return recorded_outcome(key, position, purpose, digest), True
-        outcome = action()
-        SubmissionKey.objects.filter(key=key).update(outcome=outcome)
-    return outcome, False
+    try:
+        with transaction.atomic():
+            outcome = action()
+            if key_claimed(key, position, purpose, digest, outcome):
+                return outcome, False
+            raise KeyRecordedBefore  # Undo what this duplicate did.
+    except KeyRecordedBefore:
+        pass
+    except Exception:
+        if not SubmissionKey.objects.filter(key=key).exists():
+            raise
+    return recorded_outcome(key, position, purpose, digest), True
+
+
+class KeyRecordedBefore(Exception):
+    """Another request recorded the key first."""
 
 
 # A concurrent request with the same key waits on the primary key until the first commits, then inserts nothing.
@@ -87,9 +101,11 @@ CLAIM_FIELDS = [
 ]
 
 
-def key_claimed(key: uuid.UUID, position: Position, purpose: str, digest: str) -> bool:
-    """Record the key in the current transaction; return False if it was recorded before (a replay)."""
-    row = SubmissionKey(key=key, position=position, purpose=purpose, digest=digest, created_at=timezone.now())
+def key_claimed(key: uuid.UUID, position: Position, purpose: str, digest: str, outcome: dict) -> bool:
+    """Record the key and its outcome in the current transaction; return False if it was recorded before."""
+    row = SubmissionKey(
+        key=key, position=position, purpose=purpose, digest=digest, outcome=outcome, created_at=timezone.now()
+    )
     values = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in CLAIM_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(CLAIM_SQL.format(table=SubmissionKey._meta.db_table), values)
@@ -97,7 +113,7 @@ def key_claimed(key: uuid.UUID, position: Position, purpose: str, digest: str) -
 
 
 def recorded_outcome(key: uuid.UUID, position: Position, purpose: str, digest: str) -> dict:
-    # The first request has committed by now: the insert waited for it on the index.
+    # The first request has committed by now: the insert waited for it on the index, or the lookup found it.
     row = SubmissionKey.objects.get(key=key)
     if (row.position_id, row.purpose, row.digest) != (position.pk, purpose, digest):
         raise SubmissionKeyReused(

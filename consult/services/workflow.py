@@ -14,17 +14,18 @@ Each step returns the position as it saved it; the instance passed in is left as
 import secrets
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from surveys.services import response_missing, response_submit
+from surveys.services import response_missing, response_submit, unanswered_required_exists
 
-from ..models import Audience, Position, PositionEvent
+from ..models import Audience, AuditEvent, DeadlineExtension, Position, PositionEvent
 from ..permissions import may_reopen, may_send_back, may_send_for_review, may_submit
 from .aggregation import aggregates_refresh_enqueue
-from .audit import audit_record
+from .audit import audit_event_new, audit_record, seal_soon
 from .figure_changes import MINUS, figures_change_record
 
 Status = Position.Status
@@ -118,12 +119,26 @@ def step_transaction():
 
 
 def locked(position: Position) -> Position:
-    """Return the position read again from the database, its row locked until commit."""
-    return (
+    """Return the position read again from the database, its row locked until commit.
+
+    The same statement reads the state's latest deadline extension (kept for the request, see
+    Consultation.deadline_for) and whether required questions are unanswered (`is_incomplete`),
+    which a submission checks.
+    """
+    extensions = DeadlineExtension.objects.filter(
+        Q(member_state__isnull=True) | Q(member_state=OuterRef("member_state")), consultation=OuterRef("consultation")
+    )
+    position = (
         Position.objects.select_for_update(of=("self",))
         .select_related("consultation", "member_state", "organisation", "response")
+        .annotate(
+            extended_to=Subquery(extensions.order_by("-closes_at").values("closes_at")[:1]),
+            is_incomplete=unanswered_required_exists("response_id", "response__survey_id"),
+        )
         .get(pk=position.pk)
     )
+    position.consultation.deadline_note(position.member_state_id, position.extended_to)
+    return position
 
 
 def refuse_unless(condition, message: str) -> None:
@@ -132,6 +147,8 @@ def refuse_unless(condition, message: str) -> None:
 
 
 def refuse_if_missing(position: Position) -> None:
+    if not position.is_incomplete:
+        return
     missing = response_missing(position.response)
     if not any(missing.values()):
         return
@@ -147,9 +164,58 @@ def refuse_if_missing(position: Position) -> None:
 def record_submission(position: Position, actor) -> Position:
     position.submitted_by = actor
     position.submitted_at = timezone.now()
-    position.receipt_number = receipt_number_new(position)
     response_submit(response=position.response)
-    return step(position, actor, Action.SUBMITTED, status=Status.SUBMITTED, comment=position.receipt_number)
+    if connection.vendor != "postgresql":  # SQLite, the demo's database: the same writes one by one.
+        position.receipt_number = receipt_number_new(position)
+        return step(position, actor, Action.SUBMITTED, status=Status.SUBMITTED, comment=position.receipt_number)
+    position.status, position.updated_at = Status.SUBMITTED, position.submitted_at
+    while not submission_written(position, actor):  # The random receipt number was taken: another one.
+        pass
+    seal_soon()
+    return position
+
+
+# The position, its "submitted" event and the audit event in one statement, written only if the
+# receipt number is not taken already (then nothing is).
+SUBMISSION_SQL = """
+WITH moved AS (
+    UPDATE {position} SET status = %(status)s, submitted_by_id = %(actor)s, submitted_at = %(now)s,
+                          receipt_number = %(receipt)s, updated_at = %(now)s
+    WHERE id = %(position_id)s AND NOT EXISTS (SELECT 1 FROM {position} WHERE receipt_number = %(receipt)s)
+    RETURNING id
+),
+event AS (
+    INSERT INTO {event} (position_id, actor_id, action, comment, created_at)
+    SELECT id, %(actor)s, %(action)s, %(receipt)s, %(now)s FROM moved
+)
+INSERT INTO {audit} ({audit_columns}) SELECT {audit_values} FROM moved RETURNING id
+"""
+
+
+def submission_written(position: Position, actor) -> bool:
+    """Write the submission with a new receipt number (PostgreSQL); return False if that number was taken."""
+    position.receipt_number = receipt_number_new(position, checked=False)
+    details = {"status": position.status, "comment": position.receipt_number, "receipt_number": position.receipt_number}
+    audit = audit_event_new(
+        action=Action.SUBMITTED, actor=actor, consultation=position.consultation, obj=position, details=details
+    )
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    audit_values = {f"audit_{field.column}": field.get_db_prep_save(getattr(audit, field.attname), connection)
+                    for field in fields}
+    quote = connection.ops.quote_name
+    sql = SUBMISSION_SQL.format(
+        position=quote(Position._meta.db_table), event=quote(PositionEvent._meta.db_table),
+        audit=quote(AuditEvent._meta.db_table), audit_columns=", ".join(quote(field.column) for field in fields),
+        audit_values=", ".join(f"%({name})s" for name in audit_values),
+    )
+    parameters = {
+        "status": position.status, "actor": actor.pk, "now": position.submitted_at, "receipt": position.receipt_number,
+        "position_id": Position._meta.pk.get_db_prep_value(position.pk, connection), "action": Action.SUBMITTED.value,
+        **audit_values,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        return cursor.fetchone() is not None
 
 
 def step(position: Position, actor, action: str, *, status: str, comment: str = "") -> Position:
@@ -162,12 +228,15 @@ def step(position: Position, actor, action: str, *, status: str, comment: str = 
     return position
 
 
-def receipt_number_new(position: Position) -> str:
-    """Return an unused reference like "HLD-FRA-2026-7KQ2M9"; its random part cannot be guessed."""
+def receipt_number_new(position: Position, *, checked: bool = True) -> str:
+    """Return a reference like "HLD-FRA-2026-7KQ2M9"; its random part cannot be guessed.
+
+    It is unused unless `checked` is False (the caller then writes it only if it is unused).
+    """
     while True:
         parts = [consultation_prefix(position), respondent_code(position), f"{position.submitted_at:%Y}", random_part()]
         number = "-".join(parts)
-        if not Position.objects.filter(receipt_number=number).exists():
+        if not checked or not Position.objects.filter(receipt_number=number).exists():
             return number
 
 
