@@ -79,6 +79,53 @@ print(json.dumps({
 }))
 """
 
+# France's focal point (the authorised submitter) answers every question of the six areas through
+# the site, sends the position for review, submits it and opens the receipt: the demo's journey.
+SUBMIT = """
+import json, re
+from collections import defaultdict
+from django.contrib.auth import get_user_model
+from django.test import Client
+from consult.models import Aggregate, Position
+
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(get_user_model().objects.get(username="focal.france"))
+position_url = client.get("/consultations/hld-2013/respond/")["Location"]
+areas = list(dict.fromkeys(re.findall(re.escape(position_url) + r"areas/([^/]+)/", client.get(position_url).content.decode())))
+
+def hidden(page):
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+def answered(page):
+    data, radios = hidden(page), defaultdict(list)
+    for tag in re.findall(r'<input[^>]*type="radio"[^>]*>', page):
+        radios[re.search(r'name="([^"]+)"', tag).group(1)].append(re.search(r'value="([^"]*)"', tag).group(1))
+    data.update({name: values[0] for name, values in radios.items()})
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        values = [value for value in re.findall(r'<option value="([^"]*)"', options) if value]
+        place = re.search(r"_(\\d+)$", name)
+        data[name] = values[int(place.group(1)) % len(values)] if place else values[0]
+    data.update({name: "3" for name in re.findall(r'<input[^>]*type="number"[^>]*name="([^"]+)"', page)})
+    data.update({name: "Une politique nationale." for name in re.findall(r'<textarea[^>]*name="([^"]+)"', page)})
+    return data
+
+world = Aggregate.objects.filter(consultation__slug="hld-2013", grouping=None, audience="member_state", choice_value="")
+before = max(world.values_list("respondents", flat=True))
+saves = [client.post(position_url + f"areas/{area}/", answered(client.get(position_url + f"areas/{area}/").content.decode())).status_code
+         for area in areas]
+reviewed = client.post(position_url + "review/", hidden(client.get(position_url + "review/").content.decode()))
+form = client.get(position_url + "submit/").content.decode()
+confirmations = {name: "on" for name in re.findall(r'<input[^>]*type="checkbox"[^>]*name="([^"]+)"', form)}
+submitted = client.post(position_url + "submit/", {**hidden(form), **confirmations})
+position = Position.objects.get(consultation__slug="hld-2013", member_state__iso3="FRA")
+print(json.dumps({
+    "areas": len(areas), "saves": saves, "review": reviewed.status_code, "submit": submitted.status_code,
+    "status": position.status, "receipt": position.receipt_number or "",
+    "receipt_page": client.get(position_url + "receipt/").status_code,
+    "before": before, "after": max(world.values_list("respondents", flat=True)),
+}))
+"""
+
 
 def manage(*args, database):
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
@@ -129,3 +176,14 @@ def test_the_demo_open_data_package_carries_the_answers_on_sqlite(demo_database,
         rows = list(csv.DictReader(table))
     assert len(rows) > 20
     assert sum(1 for row in rows if row["1-overall"]) > len(rows) / 2
+
+
+def test_france_answers_submits_and_is_counted_on_the_sqlite_demo(demo_database):
+    submitting = manage("shell", "-c", SUBMIT, database=demo_database)
+
+    assert submitting.returncode == 0, submitting.stderr[-3000:]
+    outcome = json.loads(submitting.stdout.strip().splitlines()[-1])
+    assert outcome["areas"] == 6 and set(outcome["saves"]) == {302}
+    assert outcome["status"] == "submitted" and outcome["receipt"].startswith("HLD2013-FRA-")
+    assert outcome["receipt_page"] == 200
+    assert outcome["after"] == outcome["before"] + 1
