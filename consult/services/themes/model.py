@@ -6,7 +6,11 @@ meet: "intégration", "integración", "integration"), its words (for key terms),
 glossary concepts it names (what lets the languages meet). Non-negative matrix factorisation
 splits the answers over k themes; an answer belongs to every theme whose weight reaches
 MEMBERSHIP_SHARE of its strongest, so it may be in several. k is the one, among a few, whose
-themes are best separated (silhouette, cosine) on a sample of the answers.
+themes are best separated (silhouette, cosine) on a sample of the answers, then lowered while
+two of its themes are one theme split in two: silhouette keeps rising past the real count, as
+answers sharing a phrasing separate from the rest, so a theme written two ways came out as two
+half-themes. Seen from the centre of all the answers, two halves' centres point the same way
+(answers using both phrasings, terms only that theme uses); distinct themes' centres point apart.
 
 All of it runs in the worker's memory, with float32 sparse matrices: 20,000 answers of a few
 hundred words take well under a gigabyte (see bench/themes.py).
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
+from scipy.spatial.distance import pdist
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -36,6 +41,11 @@ MEMBERSHIP_SHARE = 0.5
 MIN_STRENGTH = 0.25
 MIN_THEMES, MAX_THEMES = 2, 12
 SAMPLE = 800
+# Two themes whose centres, less the centre of all answers, have this cosine are one theme
+# split in two. On the planted corpora (bench/themes.py, samples of 800), halves of a theme
+# measure about 0.3 to 0.6 and distinct themes mostly below 0.2, up to 0.3 where one theme's
+# answers also say what another's say.
+SAME_THEME = 0.3
 KEYWORDS = 8
 # Short key terms ("six", "año") say little in a label.
 LABEL_TERM_LENGTH = 4
@@ -111,18 +121,41 @@ def vectoriser(*, analyzer, min_df, max_df=0.5, **options) -> TfidfVectorizer:
 
 
 def choose_theme_count(matrix) -> int:
-    """Return the number of themes, among a few, whose answers are best separated on a sample."""
+    """Return the number of distinct themes, among a few counts, whose answers are best separated on a sample."""
     rows = matrix.shape[0]
     sample = matrix
     if rows > SAMPLE:
         sample = matrix[np.random.default_rng(0).choice(rows, SAMPLE, replace=False)]
     candidates = range(MIN_THEMES, min(MAX_THEMES, max(MIN_THEMES, int(math.sqrt(rows)))) + 1)
-    scores = {}
+    scores, weights = {}, {}
     for k in candidates:
-        labels = factorise(sample, k, max_iter=80)[0].argmax(axis=1)
+        weights[k] = factorise(sample, k, max_iter=80)[0]
+        labels = weights[k].argmax(axis=1)
         if len(set(labels)) > 1:
             scores[k] = silhouette_score(sample, labels, metric="cosine", random_state=0)
-    return max(scores, key=scores.get) if scores else MIN_THEMES
+    if not scores:
+        return MIN_THEMES
+    return distinct_theme_count(sample, max(scores, key=scores.get), weights)
+
+
+def distinct_theme_count(sample, k: int, weights: dict) -> int:
+    """Return the largest count, up to k, whose themes on the sample hold no theme split in two."""
+    while k > MIN_THEMES and closest_themes(sample, weights[k]) >= SAME_THEME:
+        k -= 1
+    return k
+
+
+def closest_themes(matrix, weights: np.ndarray) -> float:
+    """Return the highest cosine between two themes' centres, each less the centre of all answers."""
+    member = memberships(weights)
+    overall = np.asarray(matrix.mean(axis=0)).ravel()
+    centres = np.zeros((weights.shape[1], matrix.shape[1]))
+    for topic in range(weights.shape[1]):
+        members = np.flatnonzero(member[:, topic])
+        if len(members):
+            centres[topic] = np.asarray(matrix[members].mean(axis=0)).ravel() - overall
+    # A theme without members (all zero) is at distance 1 from every other: never merged.
+    return float(1 - np.nan_to_num(pdist(centres, "cosine"), nan=1.0).min())
 
 
 def factorise(matrix, k: int, max_iter: int = 300) -> tuple[np.ndarray, np.ndarray]:
