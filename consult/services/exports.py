@@ -1,9 +1,10 @@
 """Exports of the raw submitted answers: one row per submitted response, one column per question code.
 
 Positions are read with a server-side cursor and their answers fetched one chunk of responses at
-a time, so memory stays flat however many responses there are. Every cell and header is made
-safe to open in a spreadsheet: text a spreadsheet would run as a formula gets a leading
-apostrophe (OWASP's advice on CSV injection); numbers stay numbers.
+a time, so memory stays flat however many responses there are; the workbook is written by
+XlsxWriter in constant-memory mode, each row flushed to a temporary file as soon as the next
+begins. Every cell and header is made safe to open in a spreadsheet: text a spreadsheet would
+run as a formula gets a leading apostrophe (OWASP's advice on CSV injection); numbers stay numbers.
 """
 
 import csv
@@ -16,7 +17,7 @@ from itertools import batched
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django_countries import countries as all_countries
-from openpyxl import Workbook
+from xlsxwriter import Workbook
 
 from surveys.models import Answer, Question
 from surveys.selectors import plain_number
@@ -24,7 +25,7 @@ from surveys.selectors import plain_number
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
 from ..models.languages import local_name, name_order
 from ..replica import lines_from_replica, reads_from_replica
-from .reports.files import document_text, spreadsheet_safe, xlsx_value
+from .reports.files import XLSX_CELL_LIMIT, document_text, spreadsheet_safe, xlsx_value
 
 CHUNK = 500
 RESPONDENT_COLUMNS = [
@@ -37,6 +38,17 @@ POSITION_FIELDS = [
 ]
 INTEGER = re.compile(r"-?\d{1,15}")
 BOM = "\ufeff"
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    # Every cell is written by its type (write_string, write_number): no text is ever guessed to be
+    # a formula, a link or a number, whichever writer method a later change calls.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+# The format openpyxl gives times, which the importer (and every earlier export) reads back.
+XLSX_MOMENT = {"num_format": "yyyy-mm-dd h:mm:ss"}
+XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 # Responses are matched to their answers by their id as the database writes it: making a UUID
 # object for each of a million answer rows would cost a fifth of the export's time.
 RESPONSE_KEY = Cast("response_id", CharField())
@@ -95,21 +107,50 @@ def responses_export_xlsx(
     states: QuerySet | None = None, path,
 ) -> int:
     """Write the submitted responses as an XLSX workbook to the path (or binary file); return the row count."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Responses")
-    sheet.freeze_panes = "B2"
+    workbook = Workbook(path, XLSX_OPTIONS)
+    sheet = XlsxSheet(workbook, "Responses")
     codes = question_codes(consultation, audience)
-    sheet.append(xlsx_row([*RESPONDENT_COLUMNS, *codes]))
+    sheet.write_row(0, [*RESPONDENT_COLUMNS, *codes])
     rows = 0
     for rows, row in enumerate(response_rows(consultation, audience, export_states(grouping, states), codes), 1):
-        sheet.append(xlsx_row(row))
-    workbook.save(path)
+        sheet.write_row(rows, row)
+    workbook.close()
     return rows
 
 
-def xlsx_row(row: list) -> list:
-    """Return the row safe for a workbook: no formula, no character XML forbids, no cell over Excel's limit."""
-    return [xlsx_value(value) for value in row]
+class XlsxSheet:
+    """A worksheet that writes each cell by its type, safe for a workbook: no formula, no character
+    XML forbids, no cell over Excel's limit, times without a zone (UTC)."""
+
+    def __init__(self, workbook: Workbook, name: str):
+        self.sheet = workbook.add_worksheet(name)
+        self.sheet.freeze_panes(1, 1)
+        self.moment = workbook.add_format(XLSX_MOMENT)
+
+    def write_row(self, index: int, row: list) -> None:
+        for column, value in enumerate(row):
+            if value is None or value == "":  # As openpyxl did: no cell at all, which reads back as None.
+                continue
+            if isinstance(value, str):
+                self.write_text(index, column, xlsx_value(value))
+            elif isinstance(value, datetime):
+                self.sheet.write_datetime(index, column, xlsx_value(value), self.moment)
+            else:
+                self.sheet.write_number(index, column, value)
+
+    def write_text(self, index: int, column: int, text: str) -> None:
+        # XlsxWriter escapes text, but copies text shaped like its own rich text ("<r>...</r>") into
+        # the XML as it is in constant-memory mode: an answer could smuggle a formula cell in. And a
+        # bare carriage return in XML reads back as a line feed. Such text goes in as one rich run
+        # escaped here, carriage returns as character references, if that fits XlsxWriter's limit.
+        if "\r" not in text and not (text.startswith("<r>") and text.endswith("</r>")):
+            self.sheet.write_string(index, column, text)
+            return
+        run = f'<r><t xml:space="preserve">{text.translate(XML_ESCAPES)}</t></r>'
+        if len(run.encode("utf-16-le")) <= 2 * XLSX_CELL_LIMIT:
+            self.sheet.write_string(index, column, run)
+        else:  # Three plain runs, escaped by XlsxWriter; only carriage returns become line feeds.
+            self.sheet.write_rich_string(index, column, text[0], text[1], text[2:])
 
 
 def export_states(grouping: RegionalGrouping | None, states: QuerySet | None) -> QuerySet | None:
