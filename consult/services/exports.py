@@ -37,6 +37,11 @@ POSITION_FIELDS = [
     "organisation__name", "organisation__country",
 ]
 INTEGER = re.compile(r"-?\d{1,15}")
+# Answers whose cell is their one value as it is.
+PLAIN_TYPES = frozenset(
+    kind.value for kind in (Question.Type.SINGLE_CHOICE, Question.Type.YES_NO, Question.Type.SHORT_TEXT,
+                            Question.Type.LONG_TEXT)
+)
 BOM = "\ufeff"
 XLSX_OPTIONS = {
     "constant_memory": True,
@@ -85,13 +90,20 @@ def csv_lines(consultation, audience, states) -> Iterator[str]:
 
 def csv_row(row: list) -> list:
     """Return the row safe for a CSV file: no formula, no character UTF-8 cannot hold, times as ISO 8601 text."""
-    return [spreadsheet_safe(csv_value(value)) for value in row]
+    # Inline type tests: this runs for every cell of the export, most of them empty.
+    return [
+        value if value is None else csv_text(value) if value.__class__ is str else csv_value(value) for value in row
+    ]
+
+
+def csv_text(text: str) -> str:
+    return spreadsheet_safe(document_text(text))
 
 
 def csv_value(value):
     if isinstance(value, datetime):
         return value.isoformat()
-    return document_text(value) if isinstance(value, str) else value
+    return csv_text(value) if isinstance(value, str) else value
 
 
 class LineBuffer:
@@ -196,7 +208,7 @@ def response_rows(consultation, audience, states, codes) -> Iterator[list]:
         answers = chunk_answers([position.response_key for position in chunk], codes)
         for position in chunk:
             values = answers.get(position.response_key, {})
-            yield [*respondent_cells(position, places), *(values.get(code) for code in codes)]
+            yield [*respondent_cells(position, places), *map(values.get, codes)]
 
 
 def submitted_positions(consultation, audience, states) -> QuerySet:
@@ -243,21 +255,30 @@ def chunk_answers(response_keys: list[str], codes: list[str]) -> dict:
         .order_by("question__version", "rank", "choice__order", "pk")
         .values_list("response_key", "question_id", "question__code", "question__type", "choice__value", "number", "text")
     )
+    return answers_by_response(rows)
+
+
+def answers_by_response(rows) -> dict:
+    """Return {response key: {code: value}} from answer rows in version and item order."""
     parts: dict = {}
-    for key, question_id, code, kind, choice, number, text in rows.iterator(chunk_size=CHUNK * 20):
-        answered = parts.setdefault(key, {})
+    for key, question_id, code, kind, choice, number, text in rows:
+        value = choice if choice is not None else number if number is not None else text
+        answer = parts.get((key, code))
         # Versions come in order: answers to a later version of the question replace earlier ones.
-        if code not in answered or answered[code][0] != question_id:
-            answered[code] = (question_id, kind, [])
-        answered[code][2].append(choice if choice is not None else number if number is not None else text)
-    return {
-        key: {code: answer_value(kind, items) for code, (_, kind, items) in answered.items()}
-        for key, answered in parts.items()
-    }
+        if answer is None or answer[0] != question_id:
+            parts[key, code] = (question_id, kind, [value])
+        else:
+            answer[2].append(value)
+    answers: dict = {}
+    for (key, code), (_, kind, items) in parts.items():
+        answers.setdefault(key, {})[code] = answer_value(kind, items)
+    return answers
 
 
 def answer_value(kind: str, items: list):
     """Return one answer as a cell: values joined for several choices, "a > b" for a ranking, numbers as numbers."""
+    if kind in PLAIN_TYPES:
+        return items[0]
     if kind == Question.Type.RANKING:
         return " > ".join(items)
     if kind == Question.Type.MULTIPLE_CHOICE:
