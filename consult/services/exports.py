@@ -1,9 +1,10 @@
 """Exports of the raw submitted answers: one row per submitted response, one column per question code.
 
 Positions are read with a server-side cursor and their answers fetched one chunk of responses at
-a time, so memory stays flat however many responses there are. Every cell and header is made
-safe to open in a spreadsheet: text a spreadsheet would run as a formula gets a leading
-apostrophe (OWASP's advice on CSV injection); numbers stay numbers.
+a time, so memory stays flat however many responses there are; the workbook is written by
+XlsxWriter in constant-memory mode, each row flushed to a temporary file as soon as the next
+begins. Every cell and header is made safe to open in a spreadsheet: text a spreadsheet would
+run as a formula gets a leading apostrophe (OWASP's advice on CSV injection); numbers stay numbers.
 """
 
 import csv
@@ -16,7 +17,7 @@ from itertools import batched
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django_countries import countries as all_countries
-from openpyxl import Workbook
+from xlsxwriter import Workbook
 
 from surveys.models import Answer, Question
 from surveys.selectors import plain_number
@@ -24,7 +25,7 @@ from surveys.selectors import plain_number
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
 from ..models.languages import local_name, name_order
 from ..replica import lines_from_replica, reads_from_replica
-from .reports.files import document_text, spreadsheet_safe, xlsx_value
+from .reports.files import XLSX_CELL_LIMIT, document_text, spreadsheet_safe, xlsx_value
 
 CHUNK = 500
 RESPONDENT_COLUMNS = [
@@ -36,7 +37,23 @@ POSITION_FIELDS = [
     "organisation__name", "organisation__country",
 ]
 INTEGER = re.compile(r"-?\d{1,15}")
+# Answers whose cell is their one value as it is.
+PLAIN_TYPES = frozenset(
+    kind.value for kind in (Question.Type.SINGLE_CHOICE, Question.Type.YES_NO, Question.Type.SHORT_TEXT,
+                            Question.Type.LONG_TEXT)
+)
 BOM = "\ufeff"
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    # Every cell is written by its type (write_string, write_number): no text is ever guessed to be
+    # a formula, a link or a number, whichever writer method a later change calls.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+# The format openpyxl gives times, which the importer (and every earlier export) reads back.
+XLSX_MOMENT = {"num_format": "yyyy-mm-dd h:mm:ss"}
+XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 # Responses are matched to their answers by their id as the database writes it: making a UUID
 # object for each of a million answer rows would cost a fifth of the export's time.
 RESPONSE_KEY = Cast("response_id", CharField())
@@ -73,13 +90,20 @@ def csv_lines(consultation, audience, states) -> Iterator[str]:
 
 def csv_row(row: list) -> list:
     """Return the row safe for a CSV file: no formula, no character UTF-8 cannot hold, times as ISO 8601 text."""
-    return [spreadsheet_safe(csv_value(value)) for value in row]
+    # Inline type tests: this runs for every cell of the export, most of them empty.
+    return [
+        value if value is None else csv_text(value) if value.__class__ is str else csv_value(value) for value in row
+    ]
+
+
+def csv_text(text: str) -> str:
+    return spreadsheet_safe(document_text(text))
 
 
 def csv_value(value):
     if isinstance(value, datetime):
         return value.isoformat()
-    return document_text(value) if isinstance(value, str) else value
+    return csv_text(value) if isinstance(value, str) else value
 
 
 class LineBuffer:
@@ -95,21 +119,50 @@ def responses_export_xlsx(
     states: QuerySet | None = None, path,
 ) -> int:
     """Write the submitted responses as an XLSX workbook to the path (or binary file); return the row count."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Responses")
-    sheet.freeze_panes = "B2"
+    workbook = Workbook(path, XLSX_OPTIONS)
+    sheet = XlsxSheet(workbook, "Responses")
     codes = question_codes(consultation, audience)
-    sheet.append(xlsx_row([*RESPONDENT_COLUMNS, *codes]))
+    sheet.write_row(0, [*RESPONDENT_COLUMNS, *codes])
     rows = 0
     for rows, row in enumerate(response_rows(consultation, audience, export_states(grouping, states), codes), 1):
-        sheet.append(xlsx_row(row))
-    workbook.save(path)
+        sheet.write_row(rows, row)
+    workbook.close()
     return rows
 
 
-def xlsx_row(row: list) -> list:
-    """Return the row safe for a workbook: no formula, no character XML forbids, no cell over Excel's limit."""
-    return [xlsx_value(value) for value in row]
+class XlsxSheet:
+    """A worksheet that writes each cell by its type, safe for a workbook: no formula, no character
+    XML forbids, no cell over Excel's limit, times without a zone (UTC)."""
+
+    def __init__(self, workbook: Workbook, name: str):
+        self.sheet = workbook.add_worksheet(name)
+        self.sheet.freeze_panes(1, 1)
+        self.moment = workbook.add_format(XLSX_MOMENT)
+
+    def write_row(self, index: int, row: list) -> None:
+        for column, value in enumerate(row):
+            if value is None or value == "":  # As openpyxl did: no cell at all, which reads back as None.
+                continue
+            if isinstance(value, str):
+                self.write_text(index, column, xlsx_value(value))
+            elif isinstance(value, datetime):
+                self.sheet.write_datetime(index, column, xlsx_value(value), self.moment)
+            else:
+                self.sheet.write_number(index, column, value)
+
+    def write_text(self, index: int, column: int, text: str) -> None:
+        # XlsxWriter escapes text, but copies text shaped like its own rich text ("<r>...</r>") into
+        # the XML as it is in constant-memory mode: an answer could smuggle a formula cell in. And a
+        # bare carriage return in XML reads back as a line feed. Such text goes in as one rich run
+        # escaped here, carriage returns as character references, if that fits XlsxWriter's limit.
+        if "\r" not in text and not (text.startswith("<r>") and text.endswith("</r>")):
+            self.sheet.write_string(index, column, text)
+            return
+        run = f'<r><t xml:space="preserve">{text.translate(XML_ESCAPES)}</t></r>'
+        if len(run.encode("utf-16-le")) <= 2 * XLSX_CELL_LIMIT:
+            self.sheet.write_string(index, column, run)
+        else:  # Three plain runs, escaped by XlsxWriter; only carriage returns become line feeds.
+            self.sheet.write_rich_string(index, column, text[0], text[1], text[2:])
 
 
 def export_states(grouping: RegionalGrouping | None, states: QuerySet | None) -> QuerySet | None:
@@ -155,7 +208,7 @@ def response_rows(consultation, audience, states, codes) -> Iterator[list]:
         answers = chunk_answers([position.response_key for position in chunk], codes)
         for position in chunk:
             values = answers.get(position.response_key, {})
-            yield [*respondent_cells(position, places), *(values.get(code) for code in codes)]
+            yield [*respondent_cells(position, places), *map(values.get, codes)]
 
 
 def submitted_positions(consultation, audience, states) -> QuerySet:
@@ -202,21 +255,30 @@ def chunk_answers(response_keys: list[str], codes: list[str]) -> dict:
         .order_by("question__version", "rank", "choice__order", "pk")
         .values_list("response_key", "question_id", "question__code", "question__type", "choice__value", "number", "text")
     )
+    return answers_by_response(rows)
+
+
+def answers_by_response(rows) -> dict:
+    """Return {response key: {code: value}} from answer rows in version and item order."""
     parts: dict = {}
-    for key, question_id, code, kind, choice, number, text in rows.iterator(chunk_size=CHUNK * 20):
-        answered = parts.setdefault(key, {})
+    for key, question_id, code, kind, choice, number, text in rows:
+        value = choice if choice is not None else number if number is not None else text
+        answer = parts.get((key, code))
         # Versions come in order: answers to a later version of the question replace earlier ones.
-        if code not in answered or answered[code][0] != question_id:
-            answered[code] = (question_id, kind, [])
-        answered[code][2].append(choice if choice is not None else number if number is not None else text)
-    return {
-        key: {code: answer_value(kind, items) for code, (_, kind, items) in answered.items()}
-        for key, answered in parts.items()
-    }
+        if answer is None or answer[0] != question_id:
+            parts[key, code] = (question_id, kind, [value])
+        else:
+            answer[2].append(value)
+    answers: dict = {}
+    for (key, code), (_, kind, items) in parts.items():
+        answers.setdefault(key, {})[code] = answer_value(kind, items)
+    return answers
 
 
 def answer_value(kind: str, items: list):
     """Return one answer as a cell: values joined for several choices, "a > b" for a ranking, numbers as numbers."""
+    if kind in PLAIN_TYPES:
+        return items[0]
     if kind == Question.Type.RANKING:
         return " > ".join(items)
     if kind == Question.Type.MULTIPLE_CHOICE:

@@ -46,6 +46,8 @@ PAYLOADS = EXPORT_PAYLOADS + [
     "\ufeff=1+1",
     "\x01=1",
     "\u00a0=1",
+    # XlsxWriter in constant-memory mode copies text shaped like its rich text into the XML as it is.
+    '<r><t>a</t></r></is></c><c><f>HYPERLINK("http://attacker.example/")</f></c><c t="inlineStr"><is><r><t>b</t></r>',
 ]
 # What a spreadsheet reads as the start of a formula, and what it skips before looking.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
