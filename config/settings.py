@@ -105,7 +105,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
     # The demo's SQLite, served by runserver's threads: a transaction takes the write lock when it
     # begins (a deferred one that writes later fails at once with "database is locked" if another
     # writes), waits up to 20 s for it, and readers do not wait for writers (WAL).
