@@ -5,10 +5,12 @@ REPLICA_DATABASE_URL is set): what each connection runs is captured and compared
 """
 
 import io
+import threading
 
 import pytest
 from django.conf import settings
 from django.db import connections, router
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -37,20 +39,36 @@ def replica(django_db_setup):
 
 
 class Captured:
-    """The statements each connection ran inside the block."""
+    """The statements each connection ran inside the block, also those of connections opened on
+    other threads (an export's reader thread)."""
 
     def __enter__(self):
         self.contexts = {alias: CaptureQueriesContext(connections[alias]) for alias in ("default", REPLICA)}
         for context in self.contexts.values():
             context.__enter__()
+        self.threads_statements, self.thread = [], threading.get_ident()
+        connection_created.connect(self.capture_thread_connection)
         return self
 
     def __exit__(self, *exc):
+        connection_created.disconnect(self.capture_thread_connection)
         for context in self.contexts.values():
             context.__exit__(*exc)
 
+    def capture_thread_connection(self, sender, connection, **kwargs):
+        if threading.get_ident() != self.thread:
+            connection.execute_wrappers.append(self.record(connection.alias))
+
+    def record(self, alias):
+        def wrapper(execute, sql, params, many, context):
+            self.threads_statements.append((alias, sql))
+            return execute(sql, params, many, context)
+
+        return wrapper
+
     def statements(self, alias) -> list[str]:
-        return [query["sql"] for query in self.contexts[alias].captured_queries]
+        here = [query["sql"] for query in self.contexts[alias].captured_queries]
+        return here + [sql for each, sql in self.threads_statements if each == alias]
 
     def reads_only(self, alias) -> bool:
         return all(sql.lstrip().upper().startswith(("SELECT", "DECLARE", "CLOSE")) for sql in self.statements(alias))

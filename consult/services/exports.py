@@ -1,7 +1,8 @@
 """Exports of the raw submitted answers: one row per submitted response, one column per question code.
 
 Positions are read with a server-side cursor and their answers fetched one chunk of responses at
-a time, so memory stays flat however many responses there are; the workbook is written by
+a time, on a reader thread that keeps two chunks ahead of the writing: memory stays flat however
+many responses there are, and the database's time overlaps Python's. The workbook is written by
 XlsxWriter in constant-memory mode, each row flushed to a temporary file as soon as the next
 begins. Every cell and header is made safe to open in a spreadsheet: text a spreadsheet would
 run as a formula gets a leading apostrophe (OWASP's advice on CSV injection); numbers stay numbers.
@@ -25,6 +26,7 @@ from surveys.selectors import plain_number
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
 from ..models.languages import local_name, name_order
 from ..replica import lines_from_replica, reads_from_replica
+from .read_ahead import read_ahead
 from .reports.files import XLSX_CELL_LIMIT, document_text, spreadsheet_safe, xlsx_value
 
 CHUNK = 500
@@ -203,9 +205,7 @@ def codes_union(first: list[str], second: list[str]) -> list[str]:
 def response_rows(consultation, audience, states, codes) -> Iterator[list]:
     """Yield one row per submitted response: the respondent's columns, then one value per code."""
     places = country_places()
-    positions = submitted_positions(consultation, audience, states).iterator(chunk_size=CHUNK)
-    for chunk in batched(positions, CHUNK):
-        answers = chunk_answers([position.response_key for position in chunk], codes)
+    for chunk, answers in answered_chunks(submitted_positions(consultation, audience, states), codes):
         for position in chunk:
             values = answers.get(position.response_key, {})
             yield [*respondent_cells(position, places), *map(values.get, codes)]
@@ -245,6 +245,16 @@ def respondent_cells(position, places) -> list:
     submitted_at = position.submitted_at.astimezone(UTC) if position.submitted_at else None
     return [name, country, region, subregion, position.audience, position.publication, submitted_at,
             position.receipt_number or ""]
+
+
+def answered_chunks(positions: QuerySet, codes: list[str]) -> Iterator[tuple[tuple, dict]]:
+    """Yield each chunk of the positions (annotated with their response_key) with its answers, read ahead."""
+
+    def chunks():
+        for chunk in batched(positions.iterator(chunk_size=CHUNK), CHUNK):
+            yield chunk, chunk_answers([position.response_key for position in chunk], codes)
+
+    return read_ahead(chunks)
 
 
 def chunk_answers(response_keys: list[str], codes: list[str]) -> dict:

@@ -13,7 +13,6 @@ import json
 import tempfile
 import zipfile
 from datetime import UTC, datetime
-from itertools import batched
 from pathlib import Path
 
 from django.utils import timezone
@@ -23,9 +22,8 @@ from surveys.models import Question
 from ..models import Aggregate, Consultation, Position, Recommendation
 from ..replica import reads_from_replica
 from ..selectors.reports import published_groupings, published_positions
-from .exports import RESPONSE_KEY, chunk_answers, question_codes, spreadsheet_safe
+from .exports import RESPONSE_KEY, answered_chunks, question_codes, spreadsheet_safe
 
-CHUNK = 500
 LICENCES = {
     "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
     "CC-BY-SA-4.0": ("Creative Commons Attribution-ShareAlike 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
@@ -169,9 +167,8 @@ def figure_rows(consultation: Consultation):
 def response_rows(consultation: Consultation, codes: list[str]):
     """Yield the published responses, their answers a chunk of responses at a time."""
     # Keyed as the answers are (RESPONSE_KEY): a UUID is text with hyphens on PostgreSQL, without on SQLite.
-    positions = published_positions(consultation).annotate(response_key=RESPONSE_KEY).iterator(chunk_size=CHUNK)
-    for chunk in batched(positions, CHUNK):
-        answers = chunk_answers([position.response_key for position in chunk], codes)
+    positions = published_positions(consultation).annotate(response_key=RESPONSE_KEY)
+    for chunk, answers in answered_chunks(positions, codes):
         for position in chunk:
             values = answers.get(position.response_key, {})
             yield [*respondent_cells(position), *(values.get(code) for code in codes)]
