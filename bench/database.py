@@ -146,9 +146,10 @@ def report_times(consultation) -> dict[str, float]:
     """
     from consult.models import Report
 
+    # The last to finish: this run's reports and the last warm-up one (ids are random UUIDs).
     reports = list(Report.objects.filter(consultation=consultation, status=Report.Status.DONE)
-                   .order_by("-pk")[:len(REPORT_FORMATS) * 6 + 1])
-    reports.sort(key=lambda report: report.finished_at)
+                   .order_by("-finished_at")[:len(REPORT_FORMATS) * 6 + 1])
+    reports.reverse()
     times: dict[str, list[float]] = {}
     for before, report in zip(reports, reports[1:]):
         scope = "world" if report.grouping_id is None else "region_median"
