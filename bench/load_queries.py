@@ -14,7 +14,7 @@ import argparse
 import uuid
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -56,10 +56,16 @@ def submission_queries(*, show: bool = False) -> dict[str, int]:
 def submission(client, plan, position_id: str, area: str) -> tuple[list, list]:
     """Post the area page then the submit form of the draft; return the statements of each."""
     page = [*plan.forms[area], ("version", "0"), ("action", "next"), ("submission_key", str(uuid.uuid4()))]
+    # With DEBUG on, the connection's log holds the last 9,000 statements: once full, a capture
+    # would count its end minus its start, 0. Emptied, it holds this capture's.
+    reset_queries()
     with CaptureQueriesContext(connection) as page_queries:
         answered = client.post(f"/positions/{position_id}/areas/{area}/", encoded(page))
+    reset_queries()
     with CaptureQueriesContext(connection) as submit_queries:
         submitted = client.post(f"/positions/{position_id}/submit/", {"submission_key": str(uuid.uuid4())})
+    if not (page_queries.captured_queries and submit_queries.captured_queries):
+        raise RuntimeError("No statement was captured: the counts would read 0.")
     if (answered.status_code, submitted.status_code) != (302, 302):
         raise RuntimeError(f"The draft was not saved and submitted: {answered.status_code}, {submitted.status_code}")
     return page_queries.captured_queries, submit_queries.captured_queries
