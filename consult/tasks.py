@@ -135,23 +135,44 @@ def report_build_task(self, report_id: str) -> str:
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1))
 
 
-# Analysing again is safe: it never touches what a person decided, and replaces only untouched proposals.
+# Kept under this name (outbox rows and messages waiting at a deploy name it), though it now
+# spreads the run: a second delivery finds the run started and enqueues nothing more.
 @shared_task(acks_late=True)
 def texts_analyse_task(run_id: int) -> str:
-    """Analyse the run's long answers; a failure other than a lost connection marks the run failed."""
-    from consult.services.themes.analysis import run_fail, texts_analyse  # Here, not above: see the note at the top.
+    """Start the run, one task per question; a failure other than a lost connection marks the run failed."""
+    from consult.services.themes.analysis import run_fail, texts_analyse_spread  # Here, not above: see the top.
 
     outbox_claim(task_key(texts_analyse_task.name, run_id))
     run = AnalysisRun.objects.select_related("consultation", "requested_by").filter(pk=run_id).first()
-    if run is None or run.status == AnalysisRun.Status.DONE:
+    if run is None:
         return "nothing to analyse"
     try:
-        return texts_analyse(run=run).status
+        return texts_analyse_spread(run=run).status
     except OperationalError:
         raise
     except Exception as error:
-        logger.exception("Analysis run %s failed", run_id)
+        logger.exception("Analysis run %s failed to start", run_id)
         return run_fail(run=run, error=f"{type(error).__name__}: {error}").status
+
+
+# Analysing again is safe: it never touches what a person decided, replaces only untouched
+# proposals, and a question is counted on its run once however often it is delivered.
+@shared_task(acks_late=True)
+def question_analyse_task(run_id: int, code: str) -> str:
+    """Analyse one question of the run and count it; a failure other than a lost connection fails the run."""
+    from consult.services.themes.analysis import question_analyse_count, question_task_key, run_fail  # See the top.
+
+    outbox_claim(question_task_key(run_id, code))
+    run = AnalysisRun.objects.select_related("consultation", "requested_by").filter(pk=run_id).first()
+    if run is None or run.status != AnalysisRun.Status.RUNNING:
+        return "nothing to analyse"  # Failed (another question's error) or done: nothing to add to it.
+    try:
+        return question_analyse_count(run=run, code=code).status
+    except OperationalError:
+        raise
+    except Exception as error:
+        logger.exception("Analysis run %s failed on question %s", run_id, code)
+        return run_fail(run=run, error=f"{code}: {type(error).__name__}: {error}").status
 
 
 # Not retried: beat runs it again in a few seconds.

@@ -11,6 +11,11 @@ each campaign represented once. Then:
 - proposals nobody touched are replaced by the new ones;
 - a new proposal that mostly repeats a theme a person decided on (accepted or discarded) is
   dropped: the person has already said what it is.
+
+A worker analyses a whole consultation one task per question (`texts_analyse_spread`), so that
+several workers share its questions; each counts its outcome on the run, which is done after
+its last question. The command and the demo analyse the questions one after the other in their
+own process (`texts_analyse`), counting them the same way.
 """
 
 import hashlib
@@ -47,6 +52,7 @@ JOIN_QUANTILE = 25
 BATCH = 2000
 # Named, not imported: the task module sits above the services.
 ANALYSE_TASK = "consult.tasks.texts_analyse_task"
+QUESTION_TASK = "consult.tasks.question_analyse_task"
 
 
 @dataclass
@@ -76,25 +82,89 @@ def analysis_request(*, consultation, question_code: str = "", actor=None) -> An
 
 
 def texts_analyse(*, run: AnalysisRun) -> AnalysisRun:
-    """Analyse the run's questions one after the other, recording progress; mark the run done."""
-    codes = [run.question_code] if run.question_code else text_question_codes(run.consultation)
-    run_progress(run, status=AnalysisRun.Status.RUNNING, progress=1)
-    outcomes = []
-    for number, code in enumerate(codes, start=1):
-        outcomes.append(question_analyse(run=run, code=code))
-        run_progress(run, progress=max(1, int(99 * number / len(codes))))
-    run.outcome = {"questions": [outcome.__dict__ for outcome in outcomes]}
-    with transaction.atomic():
-        run_progress(run, status=AnalysisRun.Status.DONE, progress=100, finished_at=timezone.now())
-        audit_record(
-            action=AuditEvent.Action.TEXTS_ANALYSED, actor=run.requested_by, consultation=run.consultation,
-            obj=run, details=run_summary(outcomes),
-        )
+    """Analyse the run's questions one after the other in this process (the command, the demo); return the run."""
+    for code in run_start(run):
+        run = question_analyse_count(run=run, code=code)
     return run
 
 
+def texts_analyse_spread(*, run: AnalysisRun) -> AnalysisRun:
+    """Start the run and give each of its questions a task of its own, enqueued once committed."""
+    with transaction.atomic():
+        run = run_locked(run.pk)
+        if run.status != AnalysisRun.Status.PENDING:
+            return run  # This request was delivered again: its questions' tasks are on their way already.
+        for code in run_start(run):
+            outbox_add(QUESTION_TASK, [run.pk, code], dedupe_key=question_task_key(run.pk, code))
+    return run
+
+
+def question_task_key(run_id: int, code: str) -> str:
+    return task_key(QUESTION_TASK, f"{run_id}:{code}")
+
+
+def run_start(run: AnalysisRun) -> list[str]:
+    """Mark the run running with the codes of its questions, in questionnaire order; return them.
+
+    The codes are kept on the run (outcome["codes"]) so that a question added meanwhile does not
+    change what "every question done" means.
+    """
+    codes = [run.question_code] if run.question_code else text_question_codes(run.consultation)
+    with transaction.atomic():
+        run_progress(run, status=AnalysisRun.Status.RUNNING, progress=1, outcome={"codes": codes, "done": {}})
+        if not codes:
+            run_finish(run, [])
+    return codes
+
+
+def question_analyse_count(*, run: AnalysisRun, code: str) -> AnalysisRun:
+    """Analyse one of the run's questions and count it on the run; return the run as it then stands."""
+    return question_count(run=run, outcome=question_analyse(run=run, code=code))
+
+
+def question_count(*, run: AnalysisRun, outcome: QuestionOutcome) -> AnalysisRun:
+    """Record the question's outcome on the run, once however often it is analysed; finish the run after its last.
+
+    The run's row is locked: questions finishing together on several workers count one after
+    the other, and a run failed meanwhile stays failed.
+    """
+    with transaction.atomic():
+        run = run_locked(run.pk)
+        if run.status != AnalysisRun.Status.RUNNING:
+            return run
+        codes, done = run.outcome["codes"], run.outcome["done"]
+        done[outcome.code] = outcome.__dict__
+        if len(done) < len(codes):
+            run_progress(run, progress=max(1, int(99 * len(done) / len(codes))), outcome=run.outcome)
+        else:
+            run_finish(run, [done[code] for code in codes])
+    return run
+
+
+def run_locked(run_id: int) -> AnalysisRun:
+    # NO KEY UPDATE, of the run only: the FOR KEY SHARE that storing a theme takes on its run (the
+    # foreign key) in another question's transaction does not make this wait.
+    runs = AnalysisRun.objects.select_related("consultation", "requested_by")
+    return runs.select_for_update(no_key=True, of=("self",)).get(pk=run_id)
+
+
+def run_finish(run: AnalysisRun, outcomes: list[dict]) -> None:
+    """Mark the run done with its questions' outcomes, in questionnaire order, and record it in the trail."""
+    run_progress(run, status=AnalysisRun.Status.DONE, progress=100, finished_at=timezone.now(),
+                 outcome={"questions": outcomes})
+    audit_record(
+        action=AuditEvent.Action.TEXTS_ANALYSED, actor=run.requested_by, consultation=run.consultation,
+        obj=run, details=run_summary(outcomes),
+    )
+
+
 def run_fail(*, run: AnalysisRun, error: str) -> AnalysisRun:
-    run_progress(run, status=AnalysisRun.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    """Mark the run failed with the error, unless it has finished or failed already (the first error is kept)."""
+    finished = [AnalysisRun.Status.DONE, AnalysisRun.Status.FAILED]
+    AnalysisRun.objects.filter(pk=run.pk).exclude(status__in=finished).update(
+        status=AnalysisRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+    run.refresh_from_db()
     return run
 
 
@@ -104,12 +174,12 @@ def run_progress(run: AnalysisRun, **fields) -> None:
     AnalysisRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def run_summary(outcomes: list[QuestionOutcome]) -> dict:
+def run_summary(outcomes: list[dict]) -> dict:
     return {
         "questions": len(outcomes),
-        "answers": sum(outcome.answers for outcome in outcomes),
-        "themes_proposed": sum(outcome.themes_proposed for outcome in outcomes),
-        "campaigns": sum(len(outcome.campaigns) for outcome in outcomes),
+        "answers": sum(outcome["answers"] for outcome in outcomes),
+        "themes_proposed": sum(outcome["themes_proposed"] for outcome in outcomes),
+        "campaigns": sum(len(outcome["campaigns"]) for outcome in outcomes),
     }
 
 
