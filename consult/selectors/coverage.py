@@ -105,10 +105,10 @@ def civil_society_responses(consultation, *, countries=None):
 def civil_society_coverage(consultation, *, countries=None) -> dict:
     """Return the counts of civil society responses by status and by country (in the countries given)."""
     responses = civil_society_responses(consultation, countries=countries).order_by()
-    by_status = dict.fromkeys(Position.Status.values, 0)
-    by_status |= {row["status"]: row["total"] for row in responses.values("status").annotate(total=Count("pk"))}
     per_status = {status: Count("pk", filter=Q(status=status)) for status in Position.Status.values}
-    by_country = responses.values("organisation__country").annotate(total=Count("pk"), **per_status)
+    # One pass over the positions: the totals by status are the countries' added up.
+    by_country = list(responses.values("organisation__country").annotate(total=Count("pk"), **per_status))
+    by_status = {status: sum(row[status] for row in by_country) for status in Position.Status.values}
     return {
         "by_status": [(Position.Status(status).label, total) for status, total in by_status.items()],
         "by_country": sorted((_country_row(row) for row in by_country), key=lambda row: name_sort_key(row["name"])),
