@@ -66,10 +66,14 @@ def finished(run) -> AnalysisRun:
     return run
 
 
-def questions_taken(workers) -> list[int]:
-    """Return how many question tasks each worker has run since it started."""
-    stats = app.control.inspect(destination=workers, timeout=2).stats() or {}
-    return [stats[worker]["total"].get(QUESTION_TASK, 0) if worker in stats else 0 for worker in workers]
+def questions_taken() -> dict[str, int]:
+    """Return how many question tasks each running worker has run since it started.
+
+    Every worker on the tests' Redis: the suite's own (a session fixture) may be running too and
+    take some of the questions.
+    """
+    stats = app.control.inspect(timeout=2).stats() or {}
+    return {worker: stat["total"].get(QUESTION_TASK, 0) for worker, stat in stats.items()}
 
 
 def workers_idle() -> bool:
@@ -111,7 +115,7 @@ def two_workers(django_db_setup, django_db_blocker):
 def test_a_whole_consultation_on_two_workers_is_done_once_in_questionnaire_order(two_workers, consultation):
     answered, codes = answer_every_question(consultation), text_question_codes(consultation)
     assert len(answered) >= 4 and len(codes) > len(answered)
-    taken_before = questions_taken(two_workers)
+    taken_before = questions_taken()
 
     run = finished(analysis_request(consultation=consultation))
 
@@ -127,8 +131,9 @@ def test_a_whole_consultation_on_two_workers_is_done_once_in_questionnaire_order
                              "themes_proposed": Theme.objects.filter(run=run).count()}
     assert set(Theme.objects.filter(run=run).values_list("question_code", flat=True)) == set(answered)
     assert not OutboxTask.objects.exists()  # Every question's task claimed its row.
-    taken = [after - before for after, before in zip(questions_taken(two_workers), taken_before)]
-    assert sum(taken) == len(codes) and min(taken) > 0  # One task per question, shared by both workers.
+    taken = {worker: count - taken_before.get(worker, 0) for worker, count in questions_taken().items()}
+    assert sum(taken.values()) == len(codes)  # One task per question,
+    assert sum(count > 0 for count in taken.values()) >= 2  # shared by the workers.
 
 
 @pytest.mark.worker
