@@ -126,6 +126,23 @@ print(json.dumps({
 }))
 """
 
+TALLIES = """
+import json
+from collections import Counter
+from consult.models import Consultation, Position
+from consult.selectors.coverage import response_tallies
+
+consultation = Consultation.objects.get(slug="hld-2013")
+def by_hand():
+    positions = Position.objects.filter(consultation=consultation, audience="civil_society").select_related("organisation")
+    return Counter((p.organisation.country.code, p.status, p.publication) for p in positions)
+before = by_hand() == +response_tallies(consultation)
+organisation = Position.objects.filter(consultation=consultation, audience="civil_society", status="submitted").first()
+Position.objects.filter(pk=organisation.pk).update(status="reopened")
+print(json.dumps({"organisations": sum(by_hand().values()), "before": before,
+                  "after": by_hand() == +response_tallies(consultation)}))
+"""
+
 
 def manage(*args, database):
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
@@ -187,3 +204,12 @@ def test_france_answers_submits_and_is_counted_on_the_sqlite_demo(demo_database)
     assert outcome["status"] == "submitted" and outcome["receipt"].startswith("HLD2013-FRA-")
     assert outcome["receipt_page"] == 200
     assert outcome["after"] == outcome["before"] + 1
+
+
+def test_the_civil_society_counts_follow_the_positions_on_sqlite(demo_database):
+    tallied = manage("shell", "-c", TALLIES, database=demo_database)
+
+    assert tallied.returncode == 0, tallied.stderr[-3000:]
+    outcome = json.loads(tallied.stdout.strip().splitlines()[-1])
+    assert outcome["organisations"] > 10
+    assert outcome["before"] and outcome["after"]

@@ -7,7 +7,7 @@ from .languages import RIGHT_TO_LEFT, Audience, Language
 from .positions import DeadlineExtension, Position, PositionEvent
 from .questions import PositionPaper, Questionnaire, QuestionTemplate
 from .reliability import OutboxTask, SubmissionKey, TaskFailure
-from .reports import Aggregate, AggregateValue, Excerpt, FigureChange, Report, ReminderLog
+from .reports import Aggregate, AggregateValue, Excerpt, FigureChange, Report, ReminderLog, ResponseTally
 from .stakeholders import (
     CivilSocietyOrganisation,
     CivilSocietyRepresentative,
@@ -38,6 +38,7 @@ __all__ = [
     "TaskFailure",
     "Report",
     "ReminderLog",
+    "ResponseTally",
     "Audience",
     "CivilSocietyOrganisation",
     "CivilSocietyRepresentative",

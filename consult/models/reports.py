@@ -115,6 +115,28 @@ class FigureChange(models.Model):
         return f"{self.sign:+d} {self.question_id}/{self.choice_id}"
 
 
+class ResponseTally(models.Model):
+    """Civil society responses of one country in one status and publication: a change (+1 or -1)
+    or the sum of earlier ones, kept by database triggers (see services/tallies.py).
+
+    The triggers are created by migration 0023. SQLite drops a table's triggers when a
+    migration rebuilds it: a migration that alters the position or organisation table must
+    create them again (the hourly check would repair the counts, not the triggers).
+    """
+
+    consultation_id = models.BigIntegerField()
+    country = models.CharField(max_length=2, blank=True)  # The organisation's, ISO alpha-2.
+    status = models.CharField(max_length=20)
+    publication = models.CharField(max_length=20)
+    responses = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["consultation_id"])]
+
+    def __str__(self):
+        return f"{self.country} {self.status} {self.publication}: {self.responses:+d}"
+
+
 class ReportQuerySet(models.QuerySet):
     def summaries(self):
         """Return the regional summaries, not the raw exports."""

@@ -4,6 +4,7 @@ Nothing here counts answers one by one: the aggregation service has stored the f
 each read is one query however many responses there are.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from ..models import (
     RegionalGrouping,
 )
 from ..i18n import name_sort_key
-from .coverage import invited
+from .coverage import invited, response_tallies
 from ..models.languages import local_name, name_order
 
 PUBLISHABLE = (Publication.ATTRIBUTED, Publication.ANONYMOUS)
@@ -110,7 +111,9 @@ def named_respondents(consultation, states, countries, limit: int) -> tuple[list
     if countries is not None:
         organisations = organisations.filter(organisation__country__in=countries)
     names = organisations.order_by("organisation__name").values_list("organisation__name", flat=True)
-    return sorted(state_names, key=name_sort_key), list(names[:limit]), organisations.count()
+    tallies = response_tallies(consultation, countries=countries)
+    total = sum(tallies[key] for key in tallies if key[1:] == (Position.Status.SUBMITTED, Publication.ATTRIBUTED))
+    return sorted(state_names, key=name_sort_key), list(names[:limit]), total
 
 
 def stored_excerpts(consultation, grouping=None) -> list[dict]:
@@ -144,9 +147,9 @@ def states_by_subregion(consultation, states) -> list[tuple[str, int, int, int]]
 
 def civil_society_by_country(consultation, countries) -> list[tuple[str, int]]:
     """Return (country name, submitted civil society responses), by name; in the countries given, if any."""
-    responses = Position.objects.counted().filter(consultation=consultation, audience=Audience.CIVIL_SOCIETY)
-    if countries is not None:
-        responses = responses.filter(organisation__country__in=countries)
-    rows = responses.order_by().values_list("organisation__country").annotate(total=Count("pk"))
-    named = ((str(all_countries.name(code)) or code, total) for code, total in rows)
+    totals = Counter()
+    for (country, status, _publication), responses in response_tallies(consultation, countries=countries).items():
+        if status == Position.Status.SUBMITTED:
+            totals[country] += responses
+    named = ((str(all_countries.name(code)) or code, total) for code, total in totals.items() if total)
     return sorted(named, key=lambda row: name_sort_key(row[0]))

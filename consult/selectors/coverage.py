@@ -4,6 +4,7 @@ Every figure is computed by the database in a fixed number of queries, however m
 positions, events or invitations there are.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,6 +22,7 @@ from ..models import (
     MemberState,
     Position,
     PositionEvent,
+    ResponseTally,
 )
 from ..i18n import name_sort_key
 from ..models.languages import local_name, name_order
@@ -102,16 +104,29 @@ def civil_society_responses(consultation, *, countries=None):
     return responses.select_related("organisation").order_by("-updated_at", "pk")
 
 
+def response_tallies(consultation, *, countries=None) -> Counter:
+    """Return the civil society responses by (country, status, publication), in the countries given
+    (None: all), from the tallies kept as positions change (services/tallies.py): one query on a few
+    hundred rows, however many responses there are."""
+    rows = ResponseTally.objects.filter(consultation_id=consultation.pk)
+    if countries is not None:
+        rows = rows.filter(country__in=countries)
+    tallies = Counter()
+    for country, status, publication, responses in rows.values_list("country", "status", "publication", "responses"):
+        tallies[country, status, publication] += responses
+    return tallies
+
+
 def civil_society_coverage(consultation, *, countries=None) -> dict:
     """Return the counts of civil society responses by status and by country (in the countries given)."""
-    responses = civil_society_responses(consultation, countries=countries).order_by()
-    per_status = {status: Count("pk", filter=Q(status=status)) for status in Position.Status.values}
-    # One pass over the positions: the totals by status are the countries' added up.
-    by_country = list(responses.values("organisation__country").annotate(total=Count("pk"), **per_status))
-    by_status = {status: sum(row[status] for row in by_country) for status in Position.Status.values}
+    by_country: dict[str, Counter] = {}
+    for (country, status, _publication), responses in response_tallies(consultation, countries=countries).items():
+        by_country.setdefault(country, Counter())[status] += responses
+    rows = [_country_row(country, counts) for country, counts in by_country.items() if counts.total()]
+    by_status = {status: sum(row["counts"][index] for row in rows) for index, status in enumerate(Position.Status.values)}
     return {
         "by_status": [(Position.Status(status).label, total) for status, total in by_status.items()],
-        "by_country": sorted((_country_row(row) for row in by_country), key=lambda row: name_sort_key(row["name"])),
+        "by_country": sorted(rows, key=lambda row: name_sort_key(row["name"])),
         "total": sum(by_status.values()),
     }
 
@@ -167,8 +182,9 @@ def _latest(*moments):
     return NullIf(latest, never, output_field=models.DateTimeField())
 
 
-def _country_row(row) -> dict:
+def _country_row(code: str, counts: Counter) -> dict:
     """Return a country's name and its counts in `Position.Status` order, as the tables show them."""
-    code = row["organisation__country"]
-    counts = [row[status] for status in Position.Status.values]
-    return {"code": code, "name": str(all_countries.name(code)) or code, "counts": counts, "total": row["total"]}
+    return {
+        "code": code, "name": str(all_countries.name(code)) or code,
+        "counts": [counts[status] for status in Position.Status.values], "total": counts.total(),
+    }

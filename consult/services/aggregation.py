@@ -20,7 +20,8 @@ states; a median is read off the rolled-up histogram of values with a running su
 
 This full recount is the repair path: submissions and reopenings are added to the stored
 figures one respondent at a time (figure_changes.py), and the hourly check (`aggregates_check`)
-recounts and reports any difference.
+recounts and reports any difference. The refresh and the check also keep the counts of civil
+society responses by country and status (tallies.py) compact and right.
 """
 
 import logging
@@ -49,6 +50,7 @@ from ..models import (
 from .audit import audit_record
 from .figure_changes import Pending, figures_changes_apply
 from .outbox import outbox_add, task_key
+from .tallies import tallies_check, tallies_compact
 
 logger = logging.getLogger(__name__)
 
@@ -318,6 +320,7 @@ def aggregates_refresh(*, consultation: Consultation) -> int:
     """
     with transaction.atomic():
         consultation_lock(consultation)
+        tallies_compact(consultation.pk)
         pending = Pending(consultation.pk)
         if not pending.ids:
             return 0
@@ -368,7 +371,7 @@ def aggregates_check(*, consultation: Consultation) -> list[str]:
             figures_changes_apply(consultation, pending, numeric_choice_ids=numeric_choice_ids(consultation))
         before = stored_figures(consultation)
         recount(consultation)
-        differences = figures_compared(before, stored_figures(consultation))
+        differences = figures_compared(before, stored_figures(consultation)) + tallies_check(consultation.pk)
         if differences:
             logger.warning(
                 "Stored figures of consultation %s differed from a recount in %d places (repaired): %s",
