@@ -9,9 +9,9 @@ not depend on the number of responses. It works in two steps:
    not sorted: see POSTGRESQL_SETTINGS). A member state's answers belong to
    the state; a civil society organisation's to the member state of its country (an
    organisation of a non-member country has no state and counts only in the global figures).
-   The same pass (a second grouping set) counts each question's respondents per state: as
-   rows for a question answered with one row per response; a ranking or multiple choice keeps
-   its responses apart there, to count them once each.
+   A question answered with one row per response has as many respondents as answers; a
+   second, smaller pass over the rankings' and multiple choices' answers counts their
+   responses once each.
 2. The cells rolled up to every grouping the state belongs to (M49 region, sub-region,
    intermediate region, regional commission, RCP...) and to the world (grouping NULL).
 
@@ -62,7 +62,8 @@ CHECK_TASK = "consult.tasks.aggregates_check_task"
 # Sums are cast back to integers at each step: a SUM of BIGINTs is a NUMERIC, several times
 # slower to add up. On PostgreSQL the pending figure changes are deleted by the same statement
 # (REBUILD_SQL), so with the same snapshot as the answers it counts: a change committed later
-# stays for the next run.
+# stays for the next run. The respondents are not materialised: joined as the query they are,
+# the planner sees their number and hashes them, not the million answers they are joined to.
 COUNTING_CTES = """
 country_state (country, state_id) AS ({country_states}),
 numeric_choice AS (
@@ -73,7 +74,7 @@ current_question AS (
     JOIN {questionnaire} qn ON qn.survey_id = q.survey_id
     WHERE qn.consultation_id = %s AND q.is_current = %s
 ),
-respondent AS (
+respondent AS NOT MATERIALIZED (
     SELECT p.response_id, p.audience, COALESCE(p.member_state_id, cs.state_id, 0) AS state_key
     FROM {position} p
     JOIN {response} r ON r.id = p.response_id
@@ -83,17 +84,29 @@ respondent AS (
 ),
 answer_cells AS ({answer_cells}
 ),
+multi_row_answered AS (
+    SELECT DISTINCT rs.audience, rs.state_key, a.question_id, a.response_id
+    FROM {answer} a
+    JOIN respondent rs ON rs.response_id = a.response_id
+    JOIN current_question q ON q.id = a.question_id
+    WHERE q.type IN (%s, %s)
+),
 state_cells AS (
     SELECT c.audience, c.state_key, c.question_id, c.choice_id,
            COALESCE(CAST(c.number AS DOUBLE PRECISION), nc.numeric_value) AS numeric_value,
            c.n, c.rank_sum, c.first_places
     FROM answer_cells c LEFT JOIN numeric_choice nc ON nc.choice_id = c.choice_id
-    WHERE c.by_respondent = 0
 ),
 state_respondents AS (
-    SELECT audience, state_key, question_id,
-           CAST(SUM(CASE WHEN multi_response IS NULL THEN n ELSE 1 END) AS INTEGER) AS respondents
-    FROM answer_cells WHERE by_respondent = 1 GROUP BY audience, state_key, question_id
+    SELECT audience, state_key, question_id, CAST(SUM(respondents) AS INTEGER) AS respondents
+    FROM (
+        SELECT c.audience, c.state_key, c.question_id, c.n AS respondents
+        FROM answer_cells c JOIN current_question q ON q.id = c.question_id
+        WHERE q.type NOT IN (%s, %s)
+        UNION ALL
+        SELECT audience, state_key, question_id, 1 FROM multi_row_answered
+    ) counted
+    GROUP BY audience, state_key, question_id
 ),
 scope (state_key, grouping_key) AS (
     SELECT DISTINCT state_key, 0 FROM state_respondents
@@ -156,38 +169,15 @@ REBUILD_SQL = (
     f"WITH {COUNTING_CTES},\nnumber_values AS ({VALUES_INTO}{VALUES_SELECT}\n),\n"
     f"consumed_changes AS ({CHANGES_DELETE}){AGGREGATES_INTO}{AGGREGATES_SELECT}"
 )
-# Per state, the cells of each choice and number, and (by_respondent = 1) the rows counting
-# each question's respondents: one pass over the answers on PostgreSQL; SQLite (the demo) has
-# no grouping sets, so it reads them twice.
+# Per state, the cells of each choice and number: one GROUP BY over the answers.
 ANSWER_CELLS = """
-    SELECT GROUPING(a.choice_id) AS by_respondent, rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
-           CASE WHEN q.type IN (%s, %s) THEN a.response_id END AS multi_response,
+    SELECT rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
            CAST(COUNT(*) AS INTEGER) AS n, CAST(SUM(a.rank) AS INTEGER) AS rank_sum,
            CAST(SUM(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END) AS INTEGER) AS first_places
     FROM {answer} a
     JOIN respondent rs ON rs.response_id = a.response_id
-    JOIN {question} q ON q.id = a.question_id
-    WHERE q.id IN (SELECT id FROM current_question)
-    GROUP BY GROUPING SETS (
-        (rs.audience, rs.state_key, a.question_id, a.choice_id, a.number),
-        (rs.audience, rs.state_key, a.question_id, multi_response)
-    )"""
-ANSWER_CELLS_WITHOUT_GROUPING_SETS = """
-    SELECT 0 AS by_respondent, rs.audience, rs.state_key, a.question_id, a.choice_id, a.number,
-           NULL AS multi_response, COUNT(*) AS n, SUM(a.rank) AS rank_sum,
-           SUM(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END) AS first_places
-    FROM {answer} a
-    JOIN respondent rs ON rs.response_id = a.response_id
     WHERE a.question_id IN (SELECT id FROM current_question)
-    GROUP BY rs.audience, rs.state_key, a.question_id, a.choice_id, a.number
-    UNION ALL
-    SELECT 1, rs.audience, rs.state_key, a.question_id, NULL, NULL,
-           CASE WHEN q.type IN (%s, %s) THEN a.response_id END AS multi_response, COUNT(*), NULL, NULL
-    FROM {answer} a
-    JOIN respondent rs ON rs.response_id = a.response_id
-    JOIN {question} q ON q.id = a.question_id
-    WHERE q.id IN (SELECT id FROM current_question)
-    GROUP BY rs.audience, rs.state_key, a.question_id, multi_response"""
+    GROUP BY rs.audience, rs.state_key, a.question_id, a.choice_id, a.number"""
 # Excerpts: the first few publishable long texts of each question and audience per state (one
 # window over the texts), then the first few of those per grouping: a grouping's first answers
 # are among its states' first ones. The windows carry answer ids only; the texts, a page or two
@@ -251,12 +241,8 @@ MULTI_ROW_TYPES = (Question.Type.RANKING.value, Question.Type.MULTIPLE_CHOICE.va
 # where hashing is several times faster. Without statistics (tables never analysed after a bulk
 # load, autovacuum off) it takes every table for one row and joins them in nested loops: 129 s
 # for 300 responses; hash joins are right at any size, since every answer is read anyway.
-# The planner hashes grouping sets only if it expects the table to fit in work_mem times
-# hash_mem_multiplier; it counts about 20 times more (respondent, question) pairs of rankings and
-# multiple choices than there are (9.3 million for 0.5 million at 100,000 responses) and sorted a
-# million answers per 100,000 on disk instead: 59 s where hashing takes 25 s and 475 MB.
 POSTGRESQL_SETTINGS = [
-    "SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'", "SET LOCAL hash_mem_multiplier = 8",
+    "SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'", "SET LOCAL hash_mem_multiplier = 4",
     "SET LOCAL enable_sort = off", "SET LOCAL enable_nestloop = off",
 ]
 
@@ -404,18 +390,18 @@ def figures_compared(before: dict, after: dict) -> list[str]:
 
 def rebuild_statement(consultation: Consultation) -> tuple[str, list]:
     """Return the one statement that recounts the consultation on PostgreSQL, with its parameters."""
-    names, counting_params = counting_names(consultation, ANSWER_CELLS)
+    names, counting_params = counting_names(consultation)
     params = [*counting_params, consultation.pk, consultation.pk, *aggregates_params(consultation)]
     return REBUILD_SQL.format(**names), params
 
 
 def rebuild_statements(consultation: Consultation) -> list[tuple[str, list]]:
     """Return the statements of a recount: one on PostgreSQL; on SQLite (the demo), which has no
-    grouping sets nor statements inside WITH, the number values, the changes' delete and the figures apart
+    statements inside WITH, the number values, the changes' delete and the figures apart
     (INSERT first: Python's sqlite3 counts the rows only of a statement that starts with it)."""
     if connection.vendor == "postgresql":
         return [rebuild_statement(consultation)]
-    names, counting_params = counting_names(consultation, ANSWER_CELLS_WITHOUT_GROUPING_SETS)
+    names, counting_params = counting_names(consultation)
     return [
         (f"{VALUES_INTO}\nWITH {COUNTING_CTES}{VALUES_SELECT}".format(**names), [*counting_params, consultation.pk]),
         (CHANGES_DELETE.format(**names), [consultation.pk]),
@@ -424,7 +410,7 @@ def rebuild_statements(consultation: Consultation) -> list[tuple[str, list]]:
     ]
 
 
-def counting_names(consultation: Consultation, answer_cells: str) -> tuple[dict[str, str], list]:
+def counting_names(consultation: Consultation) -> tuple[dict[str, str], list]:
     """Return the names to format the recount's statements with, and the parameters of its WITH clauses."""
     country_states, country_params = country_states_sql()
     numeric_choices, numeric_params = numeric_choices_sql(consultation)
@@ -434,11 +420,11 @@ def counting_names(consultation: Consultation, answer_cells: str) -> tuple[dict[
         "country_states": country_states,
         "numeric_choices": numeric_choices,
     }
-    names["answer_cells"] = answer_cells.format(**names)
+    names["answer_cells"] = ANSWER_CELLS.format(**names)
     params = [
         *country_params, *numeric_params,
         consultation.pk, True, consultation.pk, *COUNTED_STATUSES,
-        *MULTI_ROW_TYPES,
+        *MULTI_ROW_TYPES, *MULTI_ROW_TYPES,
     ]
     return names, params
 
