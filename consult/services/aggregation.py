@@ -251,6 +251,7 @@ def aggregates_rebuild(*, consultation: Consultation) -> int:
     """Recount every figure of the consultation from its submitted responses; return the rows written."""
     with transaction.atomic():
         consultation_lock(consultation)
+        tallies_compact(consultation.pk)
         return recount(consultation)
 
 
