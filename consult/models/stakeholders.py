@@ -97,6 +97,8 @@ class CivilSocietyOrganisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Lists by name stop at the first few hundred organisations however many answered.
+        indexes = [models.Index(fields=["name"], name="organisation_by_name")]
 
     def __str__(self):
         return self.name
