@@ -44,11 +44,17 @@ class Disclosure:
         return self.is_small(respondents) and not self.internal
 
 
+STORED_FIELDS = (
+    "audience", "question_code", "choice_value", "respondents", "count", "share", "mean", "median", "mean_rank",
+    "first_place_share", "computed_at",
+)
+
+
 @dataclass
 class StoredFigures:
     """The aggregate rows of one grouping (or the world), by audience, question code and choice value."""
 
-    rows: dict[tuple[str, str, str], Aggregate]
+    rows: dict[tuple[str, str, str], tuple]  # named tuples of STORED_FIELDS
     computed_at: datetime | None
 
     def get(self, audience: str, code: str, value: str = "") -> Aggregate | None:
@@ -65,7 +71,8 @@ class StoredFigures:
 
 def stored_figures(consultation, grouping=None) -> StoredFigures:
     """Return the consultation's stored figures for the grouping (None: the world), in one query."""
-    rows = Aggregate.objects.filter(consultation=consultation, grouping=grouping)
+    # Named tuples, not models: a summary reads a few thousand rows on every page view.
+    rows = Aggregate.objects.filter(consultation=consultation, grouping=grouping).values_list(*STORED_FIELDS, named=True)
     by_key = {(row.audience, row.question_code, row.choice_value): row for row in rows}
     computed_at = max((row.computed_at for row in by_key.values()), default=None)
     return StoredFigures(by_key, computed_at)

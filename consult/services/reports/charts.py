@@ -108,8 +108,14 @@ class Scatter:
 
 def scale_colours(size: int, palette: str = PALETTES[0]) -> list[str]:
     """Return `size` colours of a sequential palette, light to dark, for answers in order."""
+    return list(palette_colours(size, palette))
+
+
+@lru_cache
+def palette_colours(size: int, palette: str) -> tuple[str, ...]:
+    # Each look-up copies the colour map and builds its table: a summary page asks hundreds of times.
     colours = colormaps[palette]
-    return [matplotlib.colors.to_hex(colours(0.3 + 0.6 * index / max(size - 1, 1))) for index in range(size)]
+    return tuple(matplotlib.colors.to_hex(colours(0.3 + 0.6 * index / max(size - 1, 1))) for index in range(size))
 
 
 def percent_text(number: str) -> str:
