@@ -31,10 +31,10 @@ SIZED = re.compile(r"^(?P<name>.+)@(?P<size>\d+)$")
 GROWTH_TARGETS = {
     "aggregates_rebuild_statements": "== 1",
     "aggregates_increment": "<= 1.3",
-    "summary_page_median": "<= 1.5",
-    "summary_page_p95": "<= 1.5",
-    "dashboard_page_median": "<= 1.5",
-    "dashboard_page_p95": "<= 1.5",
+    "summary_page_median": "<= 1.3",
+    "summary_page_p95": "<= 1.3",
+    "dashboard_page_median": "<= 1.3",
+    "dashboard_page_p95": "<= 1.3",
     "export_csv_peak_memory": "<= 1.2",
     "export_xlsx_peak_memory": "<= 1.2",
 }
