@@ -71,6 +71,11 @@ def response_cells(response_keys: list[str], codes: list[str]) -> dict[str, dict
     using = router.db_for_read(Answer) or "default"
     if connections[using].vendor == "postgresql":
         return cells_from_database(using, response_keys, codes)
+    return cells_from_rows(using, response_keys, codes)
+
+
+def cells_from_rows(using: str, response_keys: list[str], codes: list[str]) -> dict[str, dict]:
+    """Return the cells grouped in Python from the answer rows (SQLite's way; any database can)."""
     rows = (
         Answer.objects.using(using).filter(response_id__in=response_keys, question__code__in=codes)
         .annotate(response_key=RESPONSE_KEY)
