@@ -32,34 +32,41 @@ PLAIN_TYPES = frozenset(
 # Responses are matched to their answers by their id as the database writes it: making a UUID
 # object for each of a million answer rows would cost a fifth of the export's time.
 RESPONSE_KEY = Cast("response_id", CharField())
-# One row per response and one cell per code: of each code the latest version answered. An item
-# is the JSON of one answer row; the order of items is the Python path's (rank, choice, row).
+# One row per response and one cell per code: of each code the latest version answered. The one-row
+# answers are cells as they are; rankings and multiple choices (a sixth of the rows) are joined
+# first. Each part keeps one cell per code itself (DISTINCT ON), so that the object is built with
+# no sort per response: two to three times as fast as ordering the cells in each aggregate.
 CELLS_SQL = """
 SELECT cells.response_id::text, json_object_agg(cells.code, cells.cell)::text
-FROM (
-    SELECT DISTINCT ON (a.response_id, q.code) a.response_id, q.code,
-        CASE q.type
-            WHEN 'ranking'
-                THEN to_json(string_agg(coalesce(c.value, a.text), ' > ' ORDER BY a.rank, c."order", a.id))
-            WHEN 'multiple_choice'
-                THEN to_json(string_agg(coalesce(c.value, a.text), '; ' ORDER BY a.rank, c."order", a.id))
-            ELSE (array_agg(
-                CASE
-                    WHEN c.value IS NULL AND a.number IS NOT NULL
-                        THEN to_json(CASE WHEN q.type = 'number' THEN trim_scale(a.number) ELSE a.number END)
-                    WHEN q.type = 'scale' AND coalesce(c.value, a.text) ~ '^-?[0-9]{1,15}$'
-                        THEN to_json(coalesce(c.value, a.text)::bigint)
-                    ELSE to_json(coalesce(c.value, a.text))
-                END ORDER BY a.rank, c."order", a.id
-            ))[1]
+FROM (SELECT DISTINCT ON (latest.response_id, latest.code) * FROM (
+    (SELECT DISTINCT ON (a.response_id, q.code) a.response_id, q.code, q.version,
+        CASE
+            WHEN c.value IS NULL AND a.number IS NOT NULL
+                THEN to_json(CASE WHEN q.type = 'number' THEN trim_scale(a.number) ELSE a.number END)
+            WHEN q.type = 'scale' AND coalesce(c.value, a.text) ~ '^-?[0-9]{1,15}$'
+                THEN to_json(coalesce(c.value, a.text)::bigint)
+            ELSE to_json(coalesce(c.value, a.text))
         END AS cell
     FROM %(answer)s a
     JOIN %(question)s q ON q.id = a.question_id
     LEFT JOIN %(choice)s c ON c.id = a.choice_id
-    WHERE a.response_id = ANY(%%s::uuid[]) AND q.code = ANY(%%s)
+    WHERE a.response_id = ANY(%%(responses)s::uuid[]) AND q.code = ANY(%%(codes)s)
+        AND q.type NOT IN ('ranking', 'multiple_choice')
+    ORDER BY a.response_id, q.code, q.version DESC, a.rank, c."order", a.id)
+    UNION ALL
+    (SELECT DISTINCT ON (a.response_id, q.code) a.response_id, q.code, q.version,
+        to_json(string_agg(
+            coalesce(c.value, a.text), CASE q.type WHEN 'ranking' THEN ' > ' ELSE '; ' END
+            ORDER BY a.rank, c."order", a.id
+        ))
+    FROM %(answer)s a
+    JOIN %(question)s q ON q.id = a.question_id
+    LEFT JOIN %(choice)s c ON c.id = a.choice_id
+    WHERE a.response_id = ANY(%%(responses)s::uuid[]) AND q.code = ANY(%%(codes)s)
+        AND q.type IN ('ranking', 'multiple_choice')
     GROUP BY a.response_id, q.code, q.version, q.id
-    ORDER BY a.response_id, q.code, q.version DESC
-) cells
+    ORDER BY a.response_id, q.code, q.version DESC)
+) latest ORDER BY latest.response_id, latest.code, latest.version DESC) cells
 GROUP BY cells.response_id
 """
 # Numbers with a fraction stay exact (12.5 as Decimal, the Python path's type); integers are ints.
@@ -92,7 +99,7 @@ def cells_from_database(using: str, response_keys: list[str], codes: list[str]) 
     tables = {model._meta.model_name: connection.ops.quote_name(model._meta.db_table)
               for model in (Answer, Question, Choice)}
     with connection.cursor() as cursor:
-        cursor.execute(CELLS_SQL % tables, [response_keys, codes])
+        cursor.execute(CELLS_SQL % tables, {"responses": response_keys, "codes": codes})
         return {key: decode_cells(cells) for key, cells in cursor.fetchall()}
 
 
