@@ -25,7 +25,7 @@ from ..models.languages import local_name, name_order
 from ..replica import lines_from_replica, reads_from_replica
 from .answer_cells import RESPONSE_KEY, response_cells
 from .read_ahead import read_ahead
-from .reports.files import XLSX_CELL_LIMIT, document_text, spreadsheet_safe, texts_safe, xlsx_value
+from .reports.files import XLSX_CELL_LIMIT, document_text, spreadsheet_safe, xlsx_value
 
 CHUNK = 500
 RESPONDENT_COLUMNS = [
@@ -82,8 +82,6 @@ def csv_lines(consultation, audience, states) -> Iterator[str]:
 def csv_row(row: list) -> list:
     """Return the row safe for a CSV file: no formula, no character UTF-8 cannot hold, times as ISO 8601 text."""
     # Inline type tests: this runs for every cell of the export, most of them empty.
-    if texts_safe([value for value in row if isinstance(value, str)]):
-        return [value.isoformat() if isinstance(value, datetime) else value for value in row]
     return [
         value if value is None else csv_text(value) if value.__class__ is str else csv_value(value) for value in row
     ]
@@ -133,13 +131,11 @@ class XlsxSheet:
         self.moment = workbook.add_format(XLSX_MOMENT)
 
     def write_row(self, index: int, row: list) -> None:
-        # Most rows have no text to clean: then each text is only cut to a cell's limit.
-        safe = texts_safe([value for value in row if isinstance(value, str)])
         for column, value in enumerate(row):
             if value is None or value == "":  # As openpyxl did: no cell at all, which reads back as None.
                 continue
             if isinstance(value, str):
-                self.write_text(index, column, value[: XLSX_CELL_LIMIT - 1] if safe else xlsx_value(value))
+                self.write_text(index, column, xlsx_value(value))
             elif isinstance(value, datetime):
                 self.sheet.write_datetime(index, column, xlsx_value(value), self.moment)
             else:

@@ -15,14 +15,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "�
 # Blanks and invisible characters a spreadsheet may skip before reading a formula.
 LEADING_BLANKS = re.compile(r"^[\s\x00-\x1f\u200b-\u200d\u2060\ufeff]+")
 XLSX_CELL_LIMIT = 32767
-# The texts of a row, each after this separator, are read in one search: a text that may start a
-# formula (or blanks before one) follows a separator, a character no document holds is anywhere.
-# The separator is a private-use character documents hold: inside a text it can only add a match.
-CELL_SEPARATOR = "\ue000"
-CELLS_TO_CLEAN = re.compile(
-    CELL_SEPARATOR + "[" + re.escape("".join(FORMULA_STARTS)) + r"\s\x00-\x1f\u200b-\u200d\u2060\ufeff]|"
-    + NOT_IN_DOCUMENTS.pattern
-)
 
 
 def fixed_zip(content: bytes, moment: datetime) -> bytes:
@@ -60,14 +52,6 @@ def spreadsheet_safe(value):
     if blanks and value.startswith(FORMULA_STARTS, blanks.end()):
         return "'" + value
     return value
-
-
-def texts_safe(texts: list[str]) -> bool:
-    """Return whether each text is a safe cell as it is: spreadsheet_safe and document_text would keep it.
-
-    One search over the row, where checking each cell costs two: most rows have nothing to clean.
-    """
-    return CELLS_TO_CLEAN.search(CELL_SEPARATOR + CELL_SEPARATOR.join(texts)) is None
 
 
 def xlsx_value(value):
