@@ -24,7 +24,7 @@ from ..models import Audience, Consultation, MemberState, Position, RegionalGrou
 from ..models.languages import local_name, name_order
 from ..replica import lines_from_replica, reads_from_replica
 from .answer_cells import RESPONSE_KEY, response_cells
-from .read_ahead import read_ahead
+from .read_ahead import each_read_ahead
 from .reports.files import XLSX_CELL_LIMIT, document_text, spreadsheet_safe, xlsx_value
 
 CHUNK = 500
@@ -240,10 +240,12 @@ def answered_chunks(positions: QuerySet, codes: list[str]) -> Iterator[tuple[tup
     """Yield each chunk of the positions (annotated with their response_key) with its answers, read ahead."""
 
     def chunks():
-        for chunk in batched(positions.iterator(chunk_size=CHUNK), CHUNK):
-            yield chunk, chunk_answers([position.response_key for position in chunk], codes)
+        return batched(positions.iterator(chunk_size=CHUNK), CHUNK)
 
-    return read_ahead(chunks)
+    def answers(chunk):
+        return chunk_answers([position.response_key for position in chunk], codes)
+
+    return each_read_ahead(chunks, answers)
 
 
 def chunk_answers(response_keys: list[str], codes: list[str]) -> dict:
