@@ -16,7 +16,7 @@ import json
 import re
 from decimal import Decimal
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
@@ -98,7 +98,9 @@ def cells_from_database(using: str, response_keys: list[str], codes: list[str]) 
     connection = connections[using]
     tables = {model._meta.model_name: connection.ops.quote_name(model._meta.db_table)
               for model in (Answer, Question, Choice)}
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        # A chunk is too small to share out: parallel workers cost the two readers more CPU than they save.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(CELLS_SQL % tables, {"responses": response_keys, "codes": codes})
         return {key: decode_cells(cells) for key, cells in cursor.fetchall()}
 
