@@ -213,3 +213,16 @@ def test_the_civil_society_counts_follow_the_positions_on_sqlite(demo_database):
     outcome = json.loads(tallied.stdout.strip().splitlines()[-1])
     assert outcome["organisations"] > 10
     assert outcome["before"] and outcome["after"]
+
+
+def test_the_demo_responses_export_with_their_cells_on_sqlite(demo_database, tmp_path):
+    exported = manage("export_responses", "hld-2013", "--format", "csv", "--output", str(tmp_path / "answers.csv"),
+                      database=demo_database)
+
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    with open(tmp_path / "answers.csv", encoding="utf-8-sig", newline="") as table:
+        rows = list(csv.DictReader(table))
+    assert len(rows) > 20
+    cells = [value for row in rows for code, value in row.items() if code.endswith("-ranking") and value]
+    assert cells and all(" > " in cell for cell in cells)
+    assert any(row["1-overall"] for row in rows)

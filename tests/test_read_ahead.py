@@ -1,4 +1,4 @@
-"""Exports read their answers on a reader thread, ahead of the writing: the same file, and no
+"""Exports read their answers on reader threads, ahead of the writing: the same file, and no
 thread or connection left behind when a download stops early or the reading fails."""
 
 import io
@@ -10,6 +10,7 @@ from django.db.backends.signals import connection_created
 
 from consult.services import exports
 from consult.services.exports import responses_csv_lines, responses_export_csv
+from consult.services.read_ahead import READERS
 
 from .test_exports import answered, parsed_csv  # noqa: F401 (the fixture: submitted states and organisations)
 
@@ -52,7 +53,9 @@ def test_an_export_reads_on_its_own_thread_and_writes_the_same_file_as_inside_a_
         in_line = csv_text(answered)
     assert opened_elsewhere == []
     read_ahead = csv_text(answered)
-    assert len(opened_elsewhere) == 1 and opened_elsewhere[0].connection is None  # Closed at the end.
+    # The positions' reader and one per chunk's answers, each connection closed at the end.
+    assert len(opened_elsewhere) == 1 + READERS
+    assert [connection.connection for connection in opened_elsewhere] == [None] * (1 + READERS)
     assert read_ahead == in_line
     assert len(parsed_csv(read_ahead)) == 5  # Header and the 4 submitted responses, across two chunks.
     assert readers_alive() == 0
@@ -64,7 +67,17 @@ def test_a_download_stopped_early_stops_its_reader_and_closes_its_connection(ans
     assert header.startswith("\ufeff\"respondent\"") and first.startswith("\"France\"")
     lines.close()
     assert readers_alive() == 0
-    assert [connection.connection for connection in opened_elsewhere] == [None]
+    assert opened_elsewhere and [connection.connection for connection in opened_elsewhere] == [None] * len(
+        opened_elsewhere
+    )
+
+
+def test_responses_read_by_several_readers_come_in_order(answered, monkeypatch):
+    with transaction.atomic():
+        in_line = csv_text(answered)
+    monkeypatch.setattr(exports, "CHUNK", 1)  # 4 chunks, handed to the readers in turn.
+    assert csv_text(answered) == in_line
+    assert readers_alive() == 0
 
 
 def test_a_failure_while_reading_reaches_the_export(answered, small_chunks, monkeypatch):

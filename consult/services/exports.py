@@ -9,24 +9,22 @@ run as a formula gets a leading apostrophe (OWASP's advice on CSV injection); nu
 """
 
 import csv
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import reduce
 from itertools import batched
 
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django_countries import countries as all_countries
 from xlsxwriter import Workbook
 
-from surveys.models import Answer, Question
-from surveys.selectors import plain_number
+from surveys.models import Question
 
 from ..models import Audience, Consultation, MemberState, Position, RegionalGrouping
 from ..models.languages import local_name, name_order
 from ..replica import lines_from_replica, reads_from_replica
-from .read_ahead import read_ahead
+from .answer_cells import RESPONSE_KEY, response_cells
+from .read_ahead import each_read_ahead
 from .reports.files import XLSX_CELL_LIMIT, document_text, spreadsheet_safe, xlsx_value
 
 CHUNK = 500
@@ -38,12 +36,6 @@ POSITION_FIELDS = [
     "state_name", "member_state__iso3", "region_name", "subregion_name",
     "organisation__name", "organisation__country",
 ]
-INTEGER = re.compile(r"-?\d{1,15}")
-# Answers whose cell is their one value as it is.
-PLAIN_TYPES = frozenset(
-    kind.value for kind in (Question.Type.SINGLE_CHOICE, Question.Type.YES_NO, Question.Type.SHORT_TEXT,
-                            Question.Type.LONG_TEXT)
-)
 BOM = "\ufeff"
 XLSX_OPTIONS = {
     "constant_memory": True,
@@ -56,9 +48,6 @@ XLSX_OPTIONS = {
 # The format openpyxl gives times, which the importer (and every earlier export) reads back.
 XLSX_MOMENT = {"num_format": "yyyy-mm-dd h:mm:ss"}
 XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-# Responses are matched to their answers by their id as the database writes it: making a UUID
-# object for each of a million answer rows would cost a fifth of the export's time.
-RESPONSE_KEY = Cast("response_id", CharField())
 
 
 @reads_from_replica
@@ -251,51 +240,14 @@ def answered_chunks(positions: QuerySet, codes: list[str]) -> Iterator[tuple[tup
     """Yield each chunk of the positions (annotated with their response_key) with its answers, read ahead."""
 
     def chunks():
-        for chunk in batched(positions.iterator(chunk_size=CHUNK), CHUNK):
-            yield chunk, chunk_answers([position.response_key for position in chunk], codes)
+        return batched(positions.iterator(chunk_size=CHUNK), CHUNK)
 
-    return read_ahead(chunks)
+    def answers(chunk):
+        return chunk_answers([position.response_key for position in chunk], codes)
+
+    return each_read_ahead(chunks, answers)
 
 
 def chunk_answers(response_keys: list[str], codes: list[str]) -> dict:
-    """Return {response key: {code: value}} for the responses, read in one query."""
-    rows = (
-        Answer.objects.filter(response_id__in=response_keys, question__code__in=codes)
-        .annotate(response_key=RESPONSE_KEY)
-        .order_by("question__version", "rank", "choice__order", "pk")
-        .values_list("response_key", "question_id", "question__code", "question__type", "choice__value", "number", "text")
-    )
-    return answers_by_response(rows)
-
-
-def answers_by_response(rows) -> dict:
-    """Return {response key: {code: value}} from answer rows in version and item order."""
-    parts: dict = {}
-    for key, question_id, code, kind, choice, number, text in rows:
-        value = choice if choice is not None else number if number is not None else text
-        answer = parts.get((key, code))
-        # Versions come in order: answers to a later version of the question replace earlier ones.
-        if answer is None or answer[0] != question_id:
-            parts[key, code] = (question_id, kind, [value])
-        else:
-            answer[2].append(value)
-    answers: dict = {}
-    for (key, code), (_, kind, items) in parts.items():
-        answers.setdefault(key, {})[code] = answer_value(kind, items)
-    return answers
-
-
-def answer_value(kind: str, items: list):
-    """Return one answer as a cell: values joined for several choices, "a > b" for a ranking, numbers as numbers."""
-    if kind in PLAIN_TYPES:
-        return items[0]
-    if kind == Question.Type.RANKING:
-        return " > ".join(items)
-    if kind == Question.Type.MULTIPLE_CHOICE:
-        return "; ".join(items)
-    value = items[0]
-    if kind == Question.Type.NUMBER and value is not None:
-        return plain_number(value)
-    if kind == Question.Type.SCALE and isinstance(value, str) and INTEGER.fullmatch(value):
-        return int(value)
-    return value
+    """Return {response key: {code: cell}} for the responses, read in one query."""
+    return response_cells(response_keys, codes)
