@@ -42,8 +42,8 @@ FROM (SELECT DISTINCT ON (latest.response_id, latest.code) * FROM (
     (SELECT DISTINCT ON (a.response_id, q.code) a.response_id, q.code, q.version,
         CASE
             WHEN c.value IS NULL AND a.number IS NOT NULL
-                THEN to_json(CASE WHEN q.type = 'number' THEN trim_scale(a.number) ELSE a.number END)
-            WHEN q.type = 'scale' AND coalesce(c.value, a.text) ~ '^-?[0-9]{1,15}$'
+                THEN to_json(CASE WHEN q.type = %%(number)s THEN trim_scale(a.number) ELSE a.number END)
+            WHEN q.type = %%(scale)s AND coalesce(c.value, a.text) ~ '^-?[0-9]{1,15}$'
                 THEN to_json(coalesce(c.value, a.text)::bigint)
             ELSE to_json(coalesce(c.value, a.text))
         END AS cell
@@ -51,24 +51,25 @@ FROM (SELECT DISTINCT ON (latest.response_id, latest.code) * FROM (
     JOIN %(question)s q ON q.id = a.question_id
     LEFT JOIN %(choice)s c ON c.id = a.choice_id
     WHERE a.response_id = ANY(%%(responses)s::uuid[]) AND q.code = ANY(%%(codes)s)
-        AND q.type NOT IN ('ranking', 'multiple_choice')
+        AND q.type NOT IN (%%(ranking)s, %%(multiple_choice)s)
     ORDER BY a.response_id, q.code, q.version DESC, a.rank, c."order", a.id)
     UNION ALL
     (SELECT DISTINCT ON (a.response_id, q.code) a.response_id, q.code, q.version,
         to_json(string_agg(
-            coalesce(c.value, a.text), CASE q.type WHEN 'ranking' THEN ' > ' ELSE '; ' END
+            coalesce(c.value, a.text), CASE q.type WHEN %%(ranking)s THEN ' > ' ELSE '; ' END
             ORDER BY a.rank, c."order", a.id
         ))
     FROM %(answer)s a
     JOIN %(question)s q ON q.id = a.question_id
     LEFT JOIN %(choice)s c ON c.id = a.choice_id
     WHERE a.response_id = ANY(%%(responses)s::uuid[]) AND q.code = ANY(%%(codes)s)
-        AND q.type IN ('ranking', 'multiple_choice')
+        AND q.type IN (%%(ranking)s, %%(multiple_choice)s)
     GROUP BY a.response_id, q.code, q.version, q.id
     ORDER BY a.response_id, q.code, q.version DESC)
 ) latest ORDER BY latest.response_id, latest.code, latest.version DESC) cells
 GROUP BY cells.response_id
 """
+TYPES = {kind: Question.Type[kind.upper()].value for kind in ("number", "scale", "ranking", "multiple_choice")}
 # Numbers with a fraction stay exact (12.5 as Decimal, the Python path's type); integers are ints.
 decode_cells = json.JSONDecoder(parse_float=Decimal).decode
 
@@ -101,7 +102,7 @@ def cells_from_database(using: str, response_keys: list[str], codes: list[str]) 
     with transaction.atomic(using=using), connection.cursor() as cursor:
         # A chunk is too small to share out: parallel workers cost the two readers more CPU than they save.
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute(CELLS_SQL % tables, {"responses": response_keys, "codes": codes})
+        cursor.execute(CELLS_SQL % tables, {"responses": response_keys, "codes": codes, **TYPES})
         return {key: decode_cells(cells) for key, cells in cursor.fetchall()}
 
 
