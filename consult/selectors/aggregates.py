@@ -57,7 +57,7 @@ class StoredFigures:
     rows: dict[tuple[str, str, str], tuple]  # named tuples of STORED_FIELDS
     computed_at: datetime | None
 
-    def get(self, audience: str, code: str, value: str = "") -> Aggregate | None:
+    def get(self, audience: str, code: str, value: str = "") -> tuple | None:
         return self.rows.get((audience, code, value))
 
     def respondents(self, audience: str, code: str) -> int:
