@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/<uuid:report_id>/publish/", views.report_publish_view, name="report-publish"),
     path("consultations/<slug:slug>/summary/", views.summary, name="summary"),
     path("consultations/<slug:slug>/summary/<slug:grouping_code>/", views.summary, name="summary"),
+    path("charts/<slug:token>.svg", views.chart_image, name="chart"),
     path("public/<slug:slug>/", views.public_consultation, name="public-consultation"),
     path("public/<slug:slug>/open-data.zip", views.public_open_data, name="public-open-data"),
     path("public/<slug:slug>/responses/<uuid:position_id>/", views.public_response, name="public-response"),

@@ -20,7 +20,7 @@ from ..selectors.coverage import (
 from ..selectors.summaries import DIVERGENCE_FLAG, regional_summary
 from ..services.reports.dashboard import coverage_chart, support_divergence_chart
 from ..services.reports.document import coverage_rows
-from ..services.reports.html import svg_data_uri
+from ..services.reports.html import chart_links
 
 LATEST_REPORTS = 10
 CONSENSUS_TOP = 10
@@ -53,10 +53,11 @@ def dashboard(request, slug):
         "rows": standings,
         "divergence_flag": DIVERGENCE_FLAG,
         "consensus": summary.consensus[:CONSENSUS_TOP],
-        "coverage_chart": drawn(coverage_chart(region_counts)),
-        "scatter": drawn(support_divergence_chart(standings, DIVERGENCE_FLAG)),
+        "coverage_chart": coverage_chart(region_counts),
+        "scatter": support_divergence_chart(standings, DIVERGENCE_FLAG),
         "reports": list(dashboard_reports(request.user, consultation, grouping)[:LATEST_REPORTS]),
     }
+    chart_links([chart for chart in (context["coverage_chart"], context["scatter"]) if chart])
     return render(request, "consult/dashboard.html", context)
 
 
@@ -69,13 +70,6 @@ def dashboard_reports(user, consultation, grouping):
     """Return the summaries the page lists: all for the world's dashboard, the region's for a coordinator."""
     reports = reports_visible_to(user, consultation).summaries()
     return reports if grouping is None else reports.filter(grouping=grouping)
-
-
-def drawn(chart):
-    """Return the chart with its SVG as an image source (no inline styles, for the CSP), or None."""
-    if chart is not None:
-        chart.src = svg_data_uri(chart)
-    return chart
 
 
 def state_tiles(states) -> list[tuple[str, list[tuple[str, str, str, str]]]]:

@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.csp import CSP
 from django.utils.translation import ngettext
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from ..forms.reports import ReportBuildForm
@@ -41,6 +43,7 @@ from ..services.reports.build import (
     report_retry,
     reports_request,
 )
+from ..services.reports.charts import linked_chart_svg
 from ..services.reports.html import summary_context
 from .access import secretariat_required
 
@@ -151,6 +154,19 @@ def summary(request, slug, grouping_code=None):
     figures = regional_summary(consultation, grouping, internal=view == "internal")
     context = {**summary_context(figures), "consultation": consultation, "grouping": grouping}
     return render(request, "reports/summary_page.html", context)
+
+
+# The SVG's own style attributes, and nothing else: opened on its own, it runs no script.
+@csp_override({"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "sandbox": True})
+def chart_image(request, token):
+    """Return a chart that a page the visitor was shown links to; its name is signed, see `chart_token`."""
+    svg = linked_chart_svg(token)
+    if svg is None:
+        raise Http404
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # The name changes with the figures: what a browser holds under it never goes stale.
+    response["Cache-Control"] = "private, max-age=3600, immutable"
+    return response
 
 
 def public_consultation(request, slug):

@@ -10,7 +10,6 @@ Answers that are not a position on the scale ("not applicable", "don't know") ar
 neutral grey at the end of the bar, never in a colour of the scale.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +22,8 @@ matplotlib.use("Agg")
 import arabic_reshaper  # noqa: E402
 from bidi import get_display  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.utils import formats  # noqa: E402
+from django.utils import formats, translation  # noqa: E402
+from django.utils.crypto import salted_hmac  # noqa: E402
 from django.utils.translation import get_language, get_language_bidi  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib import colormaps, rc_context  # noqa: E402
@@ -32,6 +32,8 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from consult.cache_guard import cache_try  # noqa: E402
 
 from .files import document_text  # noqa: E402
 from .fonts import chart_fonts  # noqa: E402
@@ -135,17 +137,54 @@ def chart_alternative(panels: list[Panel]) -> str:
 
 def chart_png(chart: Chart | Scatter) -> bytes:
     """Return the chart as PNG; the same chart is drawn once an hour at most (formats and pages share it)."""
-    return cache.get_or_set(cache_key(chart, "png"), lambda: draw_png(chart), CACHE_SECONDS)
+    return cached_drawing(chart, "png", draw_png)
 
 
 def chart_svg(chart: Chart | Scatter) -> str:
-    return cache.get_or_set(cache_key(chart, "svg"), lambda: draw_svg(chart), CACHE_SECONDS)
+    return cached_drawing(chart, "svg", draw_svg)
+
+
+def cached_drawing(chart: Chart | Scatter, kind: str, draw):
+    """Return the chart drawn by `draw`, from the cache if it holds it; drawn here if the cache is down."""
+    key = cache_key(chart, kind)
+    drawn = cache_try(lambda: cache.get(key), fallback=None, skipped="Chart drawn again")
+    if drawn is None:
+        drawn = draw(chart)
+        cache_try(lambda: cache.set(key, drawn, CACHE_SECONDS), fallback=None, skipped="Chart not kept")
+    return drawn
+
+
+def chart_token(chart: Chart | Scatter) -> str:
+    """Return the chart's name: its figures and the active language, signed with the site's secret.
+
+    Axis texts and direction follow the language, so the same figures draw differently by language.
+    Signed, the name cannot be worked out from guessed figures: only a page that shows the chart links to it.
+    """
+    drawn = repr(chart.points if isinstance(chart, Scatter) else chart.panels)
+    return salted_hmac("report-chart", f"{get_language()}:{drawn}", algorithm="sha256").hexdigest()
 
 
 def cache_key(chart: Chart | Scatter, kind: str) -> str:
-    drawn = repr(chart.points if isinstance(chart, Scatter) else chart.panels)
-    # Axis texts and direction follow the active language: charts of the same figures differ by language.
-    return f"report-chart:v2:{kind}:{get_language()}:" + hashlib.sha256(drawn.encode()).hexdigest()
+    return f"report-chart:v3:{kind}:{chart_token(chart)}"
+
+
+def charts_keep(charts: list[Chart | Scatter]) -> list[str]:
+    """Keep the charts' figures in the cache for an hour, with the language, for `linked_chart_svg` to draw;
+    return their names."""
+    tokens = [chart_token(chart) for chart in charts]
+    cache.set_many({f"report-chart:v3:figures:{token}": (get_language(), chart) for token, chart in zip(tokens, charts)},
+                   CACHE_SECONDS)
+    return tokens
+
+
+def linked_chart_svg(token: str) -> str | None:
+    """Return the SVG of a chart kept by `charts_keep` under this name, or None if the cache does not hold it."""
+    kept = cache_try(lambda: cache.get(f"report-chart:v3:figures:{token}"), fallback=None, skipped="Chart not found")
+    if kept is None:
+        return None
+    language, chart = kept
+    with translation.override(language):
+        return chart_svg(chart)
 
 
 def draw_png(chart: Chart | Scatter) -> bytes:

@@ -6,13 +6,15 @@ from functools import cache
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from consult.cache_guard import cache_try
 from consult.selectors.summaries import Summary
 
-from .charts import Chart, Scatter, chart_svg
+from .charts import Chart, Scatter, chart_svg, charts_keep
 from .document import SummaryDocument, summary_document
 from .files import document_text
 from .fonts import page_fonts
@@ -42,11 +44,29 @@ def html_string(summary: Summary, *, language: str, image=None, phone: bool = Fa
 
 
 def summary_context(summary: Summary, *, image=None) -> dict:
-    """Return what the summary templates show; call it in the language of the page."""
+    """Return what the summary templates show; call it in the language of the page.
+
+    `image` gives each chart's src; without it the charts are linked, as a site page shows them.
+    """
     document = summary_document(summary)
-    for chart in document_charts(document):
-        chart.src = (image or svg_data_uri)(chart)
+    charts = document_charts(document)
+    if image is None:
+        chart_links(charts)
+    else:
+        for chart in charts:
+            chart.src = image(chart)
     return {"document": document, "summary": summary}
+
+
+def chart_links(charts: list[Chart | Scatter]) -> None:
+    """Give each chart of a site page a link to its SVG, drawn when the browser asks for it.
+
+    A page of thirty charts inlined weighs a megabyte, and draws every chart whose figures changed
+    before it shows at all. If the cache cannot keep the figures for the link, the SVG is inlined.
+    """
+    tokens = cache_try(lambda: charts_keep(charts), fallback=None, skipped="Charts inlined")
+    for chart, token in zip(charts, tokens or [None] * len(charts)):
+        chart.src = reverse("consult:chart", args=[token]) if token else svg_data_uri(chart)
 
 
 def document_charts(document: SummaryDocument) -> list[Chart]:
