@@ -5,7 +5,7 @@ each read is one query however many responses there are.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -56,6 +56,7 @@ class StoredFigures:
 
     rows: dict[tuple[str, str, str], tuple]  # named tuples of STORED_FIELDS
     computed_at: datetime | None
+    busiest: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def get(self, audience: str, code: str, value: str = "") -> tuple | None:
         return self.rows.get((audience, code, value))
@@ -66,7 +67,10 @@ class StoredFigures:
 
     def audience_respondents(self, audience: str) -> int:
         """Return how many of the audience answered anything in the grouping (its busiest question)."""
-        return max((row.respondents for key, row in self.rows.items() if key[0] == audience), default=0)
+        if audience not in self.busiest:  # Asked once per row of a summary: worked out once.
+            self.busiest[audience] = max((row.respondents for key, row in self.rows.items() if key[0] == audience),
+                                         default=0)
+        return self.busiest[audience]
 
 
 def stored_figures(consultation, grouping=None) -> StoredFigures:
