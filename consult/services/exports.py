@@ -47,6 +47,9 @@ XLSX_OPTIONS = {
 }
 # The format openpyxl gives times, which the importer (and every earlier export) reads back.
 XLSX_MOMENT = {"num_format": "yyyy-mm-dd h:mm:ss"}
+# The texts XlsxSheet remembers: a megabyte at most, however many rows.
+CACHED_TEXTS = 4096
+CACHED_TEXT_LENGTH = 100
 XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
@@ -129,31 +132,61 @@ class XlsxSheet:
         self.sheet = workbook.add_worksheet(name)
         self.sheet.freeze_panes(1, 1)
         self.moment = workbook.add_format(XLSX_MOMENT)
+        # Each short text as it goes into the sheet, by the text as read: choice labels, countries and
+        # regions repeat in every row, and are made safe once instead of once a row.
+        self.cells: dict[str, str] = {}
 
     def write_row(self, index: int, row: list) -> None:
+        # XlsxWriter's undecorated writers (3.3.1, pinned): the public ones only add, for every cell,
+        # a check for "A1" notation.
+        cells, write_string, write_number = self.cells, self.sheet._write_string, self.sheet._write_number
         for column, value in enumerate(row):
-            if value is None or value == "":  # As openpyxl did: no cell at all, which reads back as None.
-                continue
-            if isinstance(value, str):
-                self.write_text(index, column, xlsx_value(value))
-            elif isinstance(value, datetime):
-                self.sheet.write_datetime(index, column, xlsx_value(value), self.moment)
-            else:
-                self.sheet.write_number(index, column, value)
+            kind = value.__class__
+            if kind is str:  # The usual cells are tested inline: a call fewer for each.
+                if value:  # As openpyxl did, empty text gets no cell at all, which reads back as None.
+                    cell = cells.get(value)
+                    if cell is None:
+                        self.write_text(index, column, value)
+                    else:
+                        write_string(index, column, cell)
+            elif kind is int:
+                write_number(index, column, value)
+            elif value is not None:
+                self.write_value(index, column, value)
 
-    def write_text(self, index: int, column: int, text: str) -> None:
+    def write_value(self, index: int, column: int, value) -> None:
+        if isinstance(value, str):
+            if value:
+                self.write_text(index, column, value)
+        elif isinstance(value, datetime):
+            self.sheet._write_datetime(index, column, xlsx_value(value), self.moment)
+        else:
+            self.sheet._write_number(index, column, value)
+
+    def write_text(self, index: int, column: int, value: str) -> None:
+        text = xlsx_value(value)
         # XlsxWriter escapes text, but copies text shaped like its own rich text ("<r>...</r>") into
         # the XML as it is in constant-memory mode: an answer could smuggle a formula cell in. And a
         # bare carriage return in XML reads back as a line feed. Such text goes in as one rich run
         # escaped here, carriage returns as character references, if that fits XlsxWriter's limit.
         if "\r" not in text and not (text.startswith("<r>") and text.endswith("</r>")):
-            self.sheet.write_string(index, column, text)
+            cell = text
+        else:
+            cell = f'<r><t xml:space="preserve">{text.translate(XML_ESCAPES)}</t></r>'
+            if len(cell.encode("utf-16-le")) > 2 * XLSX_CELL_LIMIT:
+                # Three plain runs, escaped by XlsxWriter; only carriage returns become line feeds.
+                self.sheet.write_rich_string(index, column, text[0], text[1], text[2:])
+                return
+        self.remember(value, cell)
+        self.sheet._write_string(index, column, cell)
+
+    def remember(self, value: str, cell: str) -> None:
+        # Long texts seldom repeat, and a bounded cache keeps the export's memory flat.
+        if len(value) > CACHED_TEXT_LENGTH:
             return
-        run = f'<r><t xml:space="preserve">{text.translate(XML_ESCAPES)}</t></r>'
-        if len(run.encode("utf-16-le")) <= 2 * XLSX_CELL_LIMIT:
-            self.sheet.write_string(index, column, run)
-        else:  # Three plain runs, escaped by XlsxWriter; only carriage returns become line feeds.
-            self.sheet.write_rich_string(index, column, text[0], text[1], text[2:])
+        if len(self.cells) >= CACHED_TEXTS:
+            self.cells.clear()
+        self.cells[value] = cell
 
 
 def export_states(grouping: RegionalGrouping | None, states: QuerySet | None) -> QuerySet | None:
