@@ -1,8 +1,8 @@
 """The site's summary and dashboard link their charts, drawn when the browser asks for them.
 
-A chart's link is named after its figures and language, signed with the site's secret; the
-figures wait in the cache (Redis) for the browser to ask. With the cache down the page inlines
-its charts instead, as the HTML report always does.
+A chart's link is named after its figures, language and viewer, signed with the site's secret; the
+figures wait in the cache (Redis) for that viewer's browser to ask. With the cache down the page
+inlines its charts instead, as the HTML report always does.
 """
 
 import re
@@ -80,6 +80,18 @@ def test_a_chart_name_nobody_was_shown_is_not_found(client, officer, answered):
     assert client.get("/charts/not-hex.svg").status_code == 404
 
 
+def test_a_chart_link_is_the_viewers_own(client, officer, outsider, answered):
+    client.force_login(officer)
+    link = CHART_LINK.findall(summary_page(client, answered))[0]
+
+    client.force_login(outsider)
+    assert client.get(link).status_code == 404
+    client.logout()
+    assert client.get(link).status_code == 404
+    client.force_login(officer)
+    assert client.get(link).status_code == 200
+
+
 def test_a_chart_name_cannot_be_worked_out_from_its_figures_without_the_secret():
     chart = Chart(panels=[Panel(title="1.1", rows=[ChartRow("Governments", [Segment("Support", 1.0, "100%", "#000")])])],
                   alt="")
@@ -88,6 +100,7 @@ def test_a_chart_name_cannot_be_worked_out_from_its_figures_without_the_secret()
         elsewhere = chart_token(chart)
 
     assert chart_token(chart) != elsewhere
+    assert chart_token(chart, viewer=1) != chart_token(chart, viewer=2)
     assert chart_token(chart) == chart_token(Chart(panels=chart.panels, alt="other words"))
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from consult.models import AnalysisRun, Invitation, PositionPaper, Report, ResponseImport, Theme
 from consult.services.positions import position_for
+from consult.services.reports.charts import Chart, ChartRow, Panel, Segment, charts_keep
 
 from .factories import make_organisation
 
@@ -91,6 +92,8 @@ RULES = {
     "consult:report-status": [("report", only("officer", "coordinator_africa", anonymous=DENIED)),
                               ("published_report", EVERYONE)],
     "consult:report-download": [("report", only("officer", "coordinator_africa")), ("published_report", EVERYONE)],
+    # A chart link is its viewer's own: here the officer's, kept when a page showed it to them.
+    "consult:chart": [("officer_chart", only("officer", anonymous=DENIED))],
     "consult:summary": [("slug", SECRETARIAT), ("africa_summary", only("officer", "coordinator_africa")),
                         ("published_summary", EVERYONE)],
     "consult:public-consultation": [("slug", EVERYONE)],
@@ -179,6 +182,8 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
     settings.MEDIA_ROOT = tmp_path
     report = make_built_report(consultation, senegal.region)
     published_report = make_built_report(consultation, france.region, is_published=True)
+    bars = ChartRow("Governments", [Segment("Support", 1.0, "100%", "#2166ac")])
+    [chart_token] = charts_keep([Chart(panels=[Panel(title="1.1", rows=[bars])], alt="")], viewer=officer.pk)
     kwargs = {
         "none": {},
         "slug": {"slug": consultation.slug},
@@ -203,6 +208,7 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
         "public_france": {"slug": consultation.slug, "position_id": france_position.pk},
         "text_question": {"slug": consultation.slug, "code": "1.1-own_work"},
         "theme": {"slug": consultation.slug, "code": "1.1-own_work", "theme_id": theme.public_id},
+        "officer_chart": {"token": chart_token},
     }
     return people, kwargs
 

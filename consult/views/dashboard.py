@@ -57,7 +57,7 @@ def dashboard(request, slug):
         "scatter": support_divergence_chart(standings, DIVERGENCE_FLAG),
         "reports": list(dashboard_reports(request.user, consultation, grouping)[:LATEST_REPORTS]),
     }
-    chart_links([chart for chart in (context["coverage_chart"], context["scatter"]) if chart])
+    chart_links([chart for chart in (context["coverage_chart"], context["scatter"]) if chart], viewer=request.user.pk)
     return render(request, "consult/dashboard.html", context)
 
 

@@ -152,15 +152,15 @@ def summary(request, slug, grouping_code=None):
     if view is None:
         return refuse(request)
     figures = regional_summary(consultation, grouping, internal=view == "internal")
-    context = {**summary_context(figures), "consultation": consultation, "grouping": grouping}
+    context = {**summary_context(figures, viewer=request.user.pk), "consultation": consultation, "grouping": grouping}
     return render(request, "reports/summary_page.html", context)
 
 
 # The SVG's own style attributes, and nothing else: opened on its own, it runs no script.
 @csp_override({"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "sandbox": True})
 def chart_image(request, token):
-    """Return a chart that a page the visitor was shown links to; its name is signed, see `chart_token`."""
-    svg = linked_chart_svg(token)
+    """Return a chart of a page the visitor was shown (its link is theirs only; see `chart_token`)."""
+    svg = linked_chart_svg(token, viewer=request.user.pk)
     if svg is None:
         raise Http404
     response = HttpResponse(svg, content_type="image/svg+xml")

@@ -154,35 +154,38 @@ def cached_drawing(chart: Chart | Scatter, kind: str, draw):
     return drawn
 
 
-def chart_token(chart: Chart | Scatter) -> str:
-    """Return the chart's name: its figures and the active language, signed with the site's secret.
+def chart_token(chart: Chart | Scatter, viewer: int | None = None) -> str:
+    """Return the chart's name: its figures and the active language (and the viewer's id, for a
+    link), signed with the site's secret.
 
     Axis texts and direction follow the language, so the same figures draw differently by language.
     Signed, the name cannot be worked out from guessed figures: only a page that shows the chart links to it.
     """
     drawn = repr(chart.points if isinstance(chart, Scatter) else chart.panels)
-    return salted_hmac("report-chart", f"{get_language()}:{drawn}", algorithm="sha256").hexdigest()
+    return salted_hmac("report-chart", f"{viewer}:{get_language()}:{drawn}", algorithm="sha256").hexdigest()
 
 
 def cache_key(chart: Chart | Scatter, kind: str) -> str:
     return f"report-chart:v3:{kind}:{chart_token(chart)}"
 
 
-def charts_keep(charts: list[Chart | Scatter]) -> list[str]:
-    """Keep the charts' figures in the cache for an hour, with the language, for `linked_chart_svg` to draw;
-    return their names."""
-    tokens = [chart_token(chart) for chart in charts]
-    cache.set_many({f"report-chart:v3:figures:{token}": (get_language(), chart) for token, chart in zip(tokens, charts)},
+def charts_keep(charts: list[Chart | Scatter], *, viewer: int | None) -> list[str]:
+    """Keep the charts' figures in the cache for an hour, for `linked_chart_svg` to draw for the
+    same viewer (a user's id; None: anyone not logged in), in the active language; return their names."""
+    tokens = [chart_token(chart, viewer) for chart in charts]
+    kept = (viewer, get_language())
+    cache.set_many({f"report-chart:v3:figures:{token}": (*kept, chart) for token, chart in zip(tokens, charts)},
                    CACHE_SECONDS)
     return tokens
 
 
-def linked_chart_svg(token: str) -> str | None:
-    """Return the SVG of a chart kept by `charts_keep` under this name, or None if the cache does not hold it."""
+def linked_chart_svg(token: str, *, viewer: int | None) -> str | None:
+    """Return the SVG of a chart kept by `charts_keep` under this name for this viewer, or None if
+    the cache does not hold it for them."""
     kept = cache_try(lambda: cache.get(f"report-chart:v3:figures:{token}"), fallback=None, skipped="Chart not found")
-    if kept is None:
+    if kept is None or kept[0] != viewer:
         return None
-    language, chart = kept
+    _viewer, language, chart = kept
     with translation.override(language):
         return chart_svg(chart)
 

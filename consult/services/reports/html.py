@@ -43,28 +43,29 @@ def html_string(summary: Summary, *, language: str, image=None, phone: bool = Fa
         return document_text(render_to_string("reports/summary_document.html", {**context, **styles}))
 
 
-def summary_context(summary: Summary, *, image=None) -> dict:
+def summary_context(summary: Summary, *, image=None, viewer: int | None = None) -> dict:
     """Return what the summary templates show; call it in the language of the page.
 
-    `image` gives each chart's src; without it the charts are linked, as a site page shows them.
+    `image` gives each chart's src; without it the charts are linked for the viewer (a user's id,
+    None for anyone not logged in), as a site page shows them.
     """
     document = summary_document(summary)
     charts = document_charts(document)
     if image is None:
-        chart_links(charts)
+        chart_links(charts, viewer=viewer)
     else:
         for chart in charts:
             chart.src = image(chart)
     return {"document": document, "summary": summary}
 
 
-def chart_links(charts: list[Chart | Scatter]) -> None:
-    """Give each chart of a site page a link to its SVG, drawn when the browser asks for it.
+def chart_links(charts: list[Chart | Scatter], *, viewer: int | None) -> None:
+    """Give each chart of a site page a link to its SVG, drawn when the viewer's browser asks for it.
 
     A page of thirty charts inlined weighs a megabyte, and draws every chart whose figures changed
     before it shows at all. If the cache cannot keep the figures for the link, the SVG is inlined.
     """
-    tokens = cache_try(lambda: charts_keep(charts), fallback=None, skipped="Charts inlined")
+    tokens = cache_try(lambda: charts_keep(charts, viewer=viewer), fallback=None, skipped="Charts inlined")
     for chart, token in zip(charts, tokens or [None] * len(charts)):
         chart.src = reverse("consult:chart", args=[token]) if token else svg_data_uri(chart)
 
