@@ -38,6 +38,8 @@ def dashboard(request, slug):
     internal = summary_view_for(request.user, consultation, grouping) == "internal"
     summary = regional_summary(consultation, grouping, internal=internal)
     standings = summary.standings
+    coverage, scatter = coverage_chart(region_counts), support_divergence_chart(standings, DIVERGENCE_FLAG)
+    chart_links([chart for chart in (coverage, scatter) if chart], viewer=request.user.pk)
     context = {
         "consultation": consultation,
         "grouping": grouping,
@@ -53,11 +55,10 @@ def dashboard(request, slug):
         "rows": standings,
         "divergence_flag": DIVERGENCE_FLAG,
         "consensus": summary.consensus[:CONSENSUS_TOP],
-        "coverage_chart": coverage_chart(region_counts),
-        "scatter": support_divergence_chart(standings, DIVERGENCE_FLAG),
+        "coverage_chart": coverage,
+        "scatter": scatter,
         "reports": list(dashboard_reports(request.user, consultation, grouping)[:LATEST_REPORTS]),
     }
-    chart_links([chart for chart in (context["coverage_chart"], context["scatter"]) if chart], viewer=request.user.pk)
     return render(request, "consult/dashboard.html", context)
 
 

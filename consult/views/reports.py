@@ -14,8 +14,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.csp import CSP
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST

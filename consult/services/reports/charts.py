@@ -169,20 +169,23 @@ def cache_key(chart: Chart | Scatter, kind: str) -> str:
     return f"report-chart:v3:{kind}:{chart_token(chart)}"
 
 
+def figures_key(token: str) -> str:
+    return f"report-chart:v3:figures:{token}"
+
+
 def charts_keep(charts: list[Chart | Scatter], *, viewer: int | None) -> list[str]:
     """Keep the charts' figures in the cache for an hour, for `linked_chart_svg` to draw for the
     same viewer (a user's id; None: anyone not logged in), in the active language; return their names."""
     tokens = [chart_token(chart, viewer) for chart in charts]
     kept = (viewer, get_language())
-    cache.set_many({f"report-chart:v3:figures:{token}": (*kept, chart) for token, chart in zip(tokens, charts)},
-                   CACHE_SECONDS)
+    cache.set_many({figures_key(token): (*kept, chart) for token, chart in zip(tokens, charts)}, CACHE_SECONDS)
     return tokens
 
 
 def linked_chart_svg(token: str, *, viewer: int | None) -> str | None:
     """Return the SVG of a chart kept by `charts_keep` under this name for this viewer, or None if
     the cache does not hold it for them."""
-    kept = cache_try(lambda: cache.get(f"report-chart:v3:figures:{token}"), fallback=None, skipped="Chart not found")
+    kept = cache_try(lambda: cache.get(figures_key(token)), fallback=None, skipped="Chart not found")
     if kept is None or kept[0] != viewer:
         return None
     _viewer, language, chart = kept
