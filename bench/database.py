@@ -229,6 +229,9 @@ def measure_pages(figures, consultation, user) -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from config.wsgi import code_preload
+
+    code_preload()  # What a web process does once it has loaded (config/wsgi.py).
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     client.force_login(user)
