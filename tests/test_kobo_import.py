@@ -1,5 +1,7 @@
 """import_responses reads KoboToolbox and ODK Central exports of the XLSForm: names matched, idempotent."""
 
+import io
+
 import pytest
 
 from consult.models import Position
@@ -21,8 +23,8 @@ def kobo_row(country, instance, overall="support"):
 def test_a_kobo_export_is_imported_by_xlsform_names_and_twice_adds_nothing(consultation, france, senegal):
     content = csv_bytes([KOBO, kobo_row("FRA", "a1"), kobo_row("SEN", "b2", "do_not_support")])
 
-    first = responses_import(consultation=consultation, filename="kobo.csv", content=content)
-    again = responses_import(consultation=consultation, filename="kobo.csv", content=content)
+    first = responses_import(consultation=consultation, filename="kobo.csv", file=io.BytesIO(content))
+    again = responses_import(consultation=consultation, filename="kobo.csv", file=io.BytesIO(content))
 
     assert (first.created, again.created, again.unchanged) == (2, 0, 2)
     position = Position.objects.get(member_state=france)
@@ -40,7 +42,7 @@ def test_an_odk_central_export_with_dashed_paths(consultation):
               "KEY", "SubmitterID", "ReviewState"]
     row = ["2013-10-02T09:00:00.000Z", "MEX", "anonymous", "support", "uuid:c3", "uuid:c3", "5", ""]
 
-    plan = responses_import(consultation=consultation, filename="odk.csv", content=csv_bytes([header, row]))
+    plan = responses_import(consultation=consultation, filename="odk.csv", file=io.BytesIO(csv_bytes([header, row])))
 
     assert plan.created == 1 and Position.objects.get().publication == "anonymous"
 
@@ -48,11 +50,11 @@ def test_an_odk_central_export_with_dashed_paths(consultation):
 def test_the_same_submission_twice_and_unknown_columns_are_refused(consultation, france, senegal):
     with pytest.raises(ResponseImportError) as refused:
         responses_import(consultation=consultation, filename="kobo.csv",
-                         content=csv_bytes([KOBO, kobo_row("FRA", "a1"), kobo_row("SEN", "a1")]))
+                         file=io.BytesIO(csv_bytes([KOBO, kobo_row("FRA", "a1"), kobo_row("SEN", "a1")])))
     assert refused.value.errors == ["Line 3: the submission a1 is also on line 2."]
 
     with pytest.raises(ResponseImportError) as refused:
         responses_import(consultation=consultation, filename="kobo.csv",
-                         content=csv_bytes([[*KOBO, "area_1/q_9_9_new"], [*kobo_row("FRA", "a1"), "x"]]))
+                         file=io.BytesIO(csv_bytes([[*KOBO, "area_1/q_9_9_new"], [*kobo_row("FRA", "a1"), "x"]])))
     assert refused.value.errors == ["Line 1: “area_1/q_9_9_new” is not a question of this consultation."]
     assert not Position.objects.exists()

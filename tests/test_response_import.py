@@ -1,6 +1,7 @@
 """Importing responses from the layout export_responses writes: round trip, matching, refusals, idempotence."""
 
 import csv
+import hashlib
 import io
 import json
 from decimal import Decimal
@@ -11,7 +12,7 @@ from openpyxl import Workbook
 
 from consult.models import AuditEvent, CivilSocietyOrganisation, Consultation, Position, PositionEvent
 from consult.services.exports import RESPONDENT_COLUMNS, responses_export_csv
-from consult.services.imports.responses import ResponseImportError, responses_import
+from consult.services.imports.responses import ResponseImportError, responses_import, responses_import_plan
 from consult.services.positions import position_for
 from surveys.models import Answer, Question, Response
 
@@ -52,7 +53,7 @@ def exported(consultation, format="csv", tmp_path=None, **options) -> bytes:
 
 
 def imported(consultation, content, filename="responses.csv", **options):
-    return responses_import(consultation=consultation, filename=filename, content=content, **options)
+    return responses_import(consultation=consultation, filename=filename, file=io.BytesIO(content), **options)
 
 
 def fresh_copy_of(consultation, tmp_path):
@@ -144,7 +145,7 @@ def test_states_match_by_iso_code_and_organisations_by_name_unknown_ones_pending
     new = CivilSocietyOrganisation.objects.get(name="Nouvelle Association")
     assert (new.accreditation, new.country.code) == ("pending", "SN")
     assert Position.objects.get(organisation=new).publication == "confidential"
-    assert plan.new_organisations == {("Nouvelle Association", "SN")}
+    assert plan.new_organisations == 1
     assert mexico.events.filter(action="imported", comment="responses.csv, line 2").exists()
     event = AuditEvent.objects.get(action="responses_imported")
     assert event.details["created"] == 3 and event.details["filename"] == "responses.csv"
@@ -172,6 +173,18 @@ def test_bad_lines_are_listed_with_their_numbers_and_nothing_is_written(consulta
     assert "not a date and time" in errors[1]
     assert "audience must be" in errors[2]
     assert (Position.objects.count(), Answer.objects.count(), CivilSocietyOrganisation.objects.count()) == counts
+
+
+def test_a_file_wrong_on_every_line_lists_the_first_200_and_counts_the_others(consultation):
+    rows = [[*RESPONDENT_COLUMNS, "1-overall"]]
+    rows += [[f"Nowhere {number}", "XXX", "", "", "member_state", "", "", "", "support"] for number in range(250)]
+
+    with pytest.raises(ResponseImportError) as refused:
+        imported(consultation, csv_bytes(rows))
+
+    errors = refused.value.errors
+    assert len(errors) == 201 and errors[0].startswith("Line 2: ") and errors[199].startswith("Line 201: ")
+    assert errors[200] == "… and 50 more lines."
 
 
 def test_unknown_question_columns_are_refused_on_line_one(consultation):
@@ -268,7 +281,8 @@ def test_xlsx_with_numbers_and_dates_as_cells(consultation, france, tmp_path):
     path = tmp_path / "paper.xlsx"
     workbook.save(path)
 
-    imported(consultation, path.read_bytes(), filename="paper.xlsx")
+    with path.open("rb") as file:
+        responses_import(consultation=consultation, filename="paper.xlsx", file=file)
 
     position = Position.objects.get()
     assert position.submitted_at.isoformat() == "2013-10-03T14:30:00+00:00"
@@ -291,7 +305,53 @@ def test_command_dry_run_writes_nothing_and_errors_exit_non_zero(answered, tmp_p
         call_command("import_responses", fresh.slug, str(path))
 
 
+def test_command_imports_an_xlsx_file(answered, tmp_path):
+    exported(answered, "xlsx", tmp_path)
+    fresh = fresh_copy_of(answered, tmp_path)
+    out = io.StringIO()
+
+    call_command("import_responses", fresh.slug, str(tmp_path / "responses.xlsx"), stdout=out)
+
+    assert out.getvalue().startswith("Imported: 4 responses new") and Position.objects.count() == 4
+
+
+class RecordedReads(io.BytesIO):
+    """A file that records how many bytes each read gave."""
+
+    def __init__(self, content: bytes):
+        super().__init__(content)
+        self.reads = []
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.reads.append(len(data))
+        return data
+
+    def read1(self, size=-1):
+        data = super().read1(size)
+        self.reads.append(len(data))
+        return data
+
+
+def test_the_file_is_read_a_buffer_at_a_time_never_whole(consultation):
+    rows = [[*RESPONDENT_COLUMNS, "1-overall"]]
+    rows += [[f"Association {number}", "SN", "", "", "civil_society", "", "", "", "support"] for number in range(2500)]
+    content = csv_bytes(rows)
+    file = RecordedReads(content)
+
+    plan = responses_import_plan(consultation=consultation, filename="responses.csv", file=file)
+
+    assert (plan.lines, plan.created, plan.new_organisations) == (2500, 2500, 2500)
+    assert sum(file.reads) >= len(content) and max(file.reads) < len(content) // 10
+
+
 # The page ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files are kept in the media storage until confirmed."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def upload(client, consultation, content, name="responses.csv", **data):
@@ -316,7 +376,9 @@ def test_page_previews_then_imports_on_confirmation_once(client, officer, answer
     assert "Diaspora Forum" in page and not Position.objects.exists()
     response = client.post(preview_url)
     assert response.status_code == 302 and Position.objects.count() == 4
-    assert ResponseImport.objects.get().imported_at is not None
+    stored = ResponseImport.objects.get()
+    assert stored.imported_at is not None and stored.file.read() == content
+    assert stored.sha256 == hashlib.sha256(content).hexdigest()
     assert AuditEvent.objects.get(action="responses_imported").actor == officer
     client.post(preview_url)
     assert Position.objects.count() == 4 and PositionEvent.objects.filter(action="imported").count() == 4

@@ -174,12 +174,12 @@ def world(request, consultation, officer, focal_point_france, focal_point_senega
         token_hash=hashlib.sha256(TOKEN.encode()).hexdigest(), expires_at=timezone.now() + timedelta(days=3),
     )
     paper = PositionPaper.objects.create(consultation=consultation, filename="p.md", content=b"# x", sha256="0" * 64)
-    response_import = ResponseImport.objects.create(consultation=consultation, filename="r.csv", content=b"x",
-                                                    sha256="0" * 64)
     organisation = make_organisation(name="Pending Organisation")
     theme = Theme.objects.create(consultation=consultation, question_code="1.1-own_work", label="Theme")
     AnalysisRun.objects.create(consultation=consultation, status=AnalysisRun.Status.DONE)
     settings.MEDIA_ROOT = tmp_path
+    response_import = ResponseImport.objects.create(consultation=consultation, filename="r.csv",
+                                                    file=ContentFile(b"x", name="r.csv"), sha256="0" * 64)
     report = make_built_report(consultation, senegal.region)
     published_report = make_built_report(consultation, france.region, is_published=True)
     bars = ChartRow("Governments", [Segment("Support", 1.0, "100%", "#2166ac")])

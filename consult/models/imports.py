@@ -10,12 +10,12 @@ from .languages import Audience
 
 
 class ResponseImport(models.Model):
-    """A table of responses uploaded for import: kept so that its preview can be confirmed, and traced."""
+    """A table of responses uploaded for import: kept in the media storage until its preview is confirmed, and traced."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="response_imports")
     filename = models.CharField(max_length=255)
-    content = models.BinaryField()
+    file = models.FileField(upload_to="imports/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     audience = models.CharField(max_length=20, choices=Audience.choices, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)

@@ -20,10 +20,9 @@ def response_import_start(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
     form = ResponseImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         stored = response_import_upload(
-            consultation=consultation, filename=upload.name, content=upload.read(),
-            audience=form.cleaned_data["audience"], actor=request.user,
+            consultation=consultation, file=form.cleaned_data["file"], audience=form.cleaned_data["audience"],
+            actor=request.user,
         )
         return redirect("consult:response-import-preview", slug=slug, import_id=stored.id)
     return render(request, "consult/imports/upload.html", {"form": form, "consultation": consultation})

@@ -27,7 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"no file '{file}'")
         action = responses_import_plan if dry_run else responses_import
         try:
-            plan = action(consultation=consultation, filename=path.name, content=path.read_bytes(), audience=audience)
+            with path.open("rb") as stream:
+                plan = action(consultation=consultation, filename=path.name, file=stream, audience=audience)
         except ResponseImportError as error:
             raise CommandError("nothing imported:\n" + "\n".join(error.errors)) from None
         for notice in plan.notices:

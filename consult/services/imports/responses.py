@@ -6,14 +6,17 @@ whose position holds the same answers is left as it is (importing a file twice c
 nothing), one imported earlier from a file is updated, and a position made on the site is
 never overwritten. Any wrong line stops the import: every wrong line is listed with its number
 and nothing is written (the writes of earlier chunks are in the same transaction). Writes are
-set-based, a few statements per chunk, and memory holds one chunk, whatever the file's size.
+set-based, a few statements per chunk. The file is read as a stream: memory holds one chunk
+(and the respondents seen, to refuse one twice), whatever the file's size.
 """
 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import batched
+from typing import BinaryIO
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -45,6 +48,23 @@ class ResponseImportError(FileProblems):
     """A file of responses that cannot be imported; `errors` lists every problem, each naming its line."""
 
 
+class Problems(list):
+    """Problems of the file's lines: the first ERRORS_LISTED kept, the others only counted, whatever the file's size."""
+
+    more = 0
+
+    def append(self, problem: str) -> None:
+        if len(self) < ERRORS_LISTED:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def listed(self) -> list[str]:
+        if not self.more:
+            return list(self)
+        return [*self, _("… and %(count)d more lines.") % {"count": self.more}]
+
+
 @dataclass(frozen=True)
 class LineOutcome:
     """What happens to one line, as a preview lists it."""
@@ -68,8 +88,8 @@ class ImportPlan:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
-    new_organisations: set = field(default_factory=set)  # (name, country)
-    notices: list[str] = field(default_factory=list)
+    new_organisations: int = 0
+    notices: list[str] = field(default_factory=Problems)
     shown: list[LineOutcome] = field(default_factory=list)
     # Across chunks: the first line of each respondent, receipt number and submission id.
     seen: dict = field(default_factory=dict)
@@ -81,7 +101,7 @@ class ImportPlan:
     def counts(self) -> dict:
         return {
             "lines": self.lines, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-            "new_organisations": len(self.new_organisations), "skipped": self.skipped,
+            "new_organisations": self.new_organisations, "skipped": self.skipped,
         }
 
     def summary(self) -> str:
@@ -92,18 +112,21 @@ class ImportPlan:
 
 
 def responses_import_plan(
-    *, consultation: Consultation, filename: str, content: bytes, audience: str | None = None
+    *, consultation: Consultation, filename: str, file: BinaryIO, audience: str | None = None
 ) -> ImportPlan:
-    """Read and check the file and say what importing it would change; raise ResponseImportError listing every problem."""
-    return lines_process(consultation, filename, content, audience, actor=None, write=False)
+    """Read and check the file and say what importing it would change; raise ResponseImportError listing every problem.
+
+    `file` is a binary file object that can seek (an open file, an upload): it is read as it is checked.
+    """
+    return lines_process(consultation, filename, file, audience, actor=None, write=False)
 
 
 def responses_import(
-    *, consultation: Consultation, filename: str, content: bytes, audience: str | None = None, actor=None
+    *, consultation: Consultation, filename: str, file: BinaryIO, audience: str | None = None, actor=None
 ) -> ImportPlan:
     """Import the file in one transaction, or nothing: raise ResponseImportError listing every problem."""
     with transaction.atomic():
-        plan = lines_process(consultation, filename, content, audience, actor=actor, write=True)
+        plan = lines_process(consultation, filename, file, audience, actor=actor, write=True)
         if plan.changes:
             audit_record(
                 action=AuditEvent.Action.RESPONSES_IMPORTED, actor=actor, consultation=consultation,
@@ -116,12 +139,12 @@ def responses_import(
     return plan
 
 
-def lines_process(consultation, filename, content, audience, *, actor, write: bool) -> ImportPlan:
+def lines_process(consultation, filename, file, audience, *, actor, write: bool) -> ImportPlan:
+    plan = ImportPlan(consultation, filename, file_sha256(file))
     try:
-        table = table_read(filename, content)
+        table = table_read(filename, file)
     except TableError as error:
         raise ResponseImportError([str(error)]) from None
-    plan = ImportPlan(consultation, filename, hashlib.sha256(content).hexdigest())
     if is_kobo_export(table.header):
         reader = KoboReader(consultation, table.header, audience)
     else:
@@ -129,15 +152,16 @@ def lines_process(consultation, filename, content, audience, *, actor, write: bo
     errors = reader.header_errors()
     if errors:
         raise ResponseImportError(errors)
+    errors = Problems()
     try:
         chunks_process(plan, reader, table, audience, errors, actor=actor, write=write)
     except TableError as error:  # A line further down that cannot be read at all.
         errors.append(str(error))
     if not errors and not plan.lines:
-        errors = [_("The file holds no responses.")]
+        errors.append(_("The file holds no responses."))
     if errors:
-        raise ResponseImportError(errors_listed(errors))
-    plan.notices = errors_listed(plan.notices)
+        raise ResponseImportError(errors.listed())
+    plan.notices = plan.notices.listed()
     return plan
 
 
@@ -188,13 +212,6 @@ def repeated(seen: dict, item: ImportLine) -> str | None:
     return None
 
 
-def errors_listed(errors: list[str]) -> list[str]:
-    if len(errors) <= ERRORS_LISTED:
-        return errors
-    more = _("… and %(count)d more lines.") % {"count": len(errors) - ERRORS_LISTED}
-    return [*errors[:ERRORS_LISTED], more]
-
-
 def chunk_compare(plan: ImportPlan, items: list[ImportLine], errors: list) -> None:
     """Decide each line's outcome against the database; add a line that would overwrite the site's work to `errors`."""
     organisations_match(plan, items)
@@ -230,7 +247,7 @@ def line_outcome(item: ImportLine, saved: dict, imported: set) -> str:
 def outcome_count(plan: ImportPlan, item: ImportLine, replaced_receipt: str | None) -> None:
     setattr(plan, item.outcome, getattr(plan, item.outcome) + 1)
     if item.organisation is None and item.member_state is None:
-        plan.new_organisations.add((item.organisation_name, item.country))
+        plan.new_organisations += 1  # Each once: a respondent twice in the file is refused.
     if replaced_receipt and item.outcome != "unchanged":
         plan.notices.append(
             _("Line %(line)d: the receipt number %(number)s belongs to another response; a new one will be issued.")
@@ -388,24 +405,29 @@ def receipts_new(consultation: Consultation, items: list[ImportLine], now: datet
     return numbers
 
 
-def response_import_upload(
-    *, consultation: Consultation, filename: str, content: bytes, audience: str = "", actor=None
-) -> ResponseImport:
-    """Keep an uploaded file of responses until its preview is confirmed."""
+def file_sha256(file: BinaryIO) -> str:
+    """Return the SHA-256 of the file, read a block at a time, and rewind it."""
+    digest = hashlib.file_digest(file, "sha256").hexdigest()
+    file.seek(0)
+    return digest
+
+
+def response_import_upload(*, consultation: Consultation, file: File, audience: str = "", actor=None) -> ResponseImport:
+    """Keep an uploaded file of responses (in the media storage) until its preview is confirmed."""
     return ResponseImport.objects.create(
-        consultation=consultation, filename=filename[:255], content=content, audience=audience or "",
-        sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor,
+        consultation=consultation, filename=file.name[:255], file=file, audience=audience or "",
+        sha256=file_sha256(file), uploaded_by=actor,
     )
 
 
 def upload_options(upload: ResponseImport) -> dict:
-    return {"consultation": upload.consultation, "filename": upload.filename, "content": bytes(upload.content),
-            "audience": upload.audience or None}
+    return {"consultation": upload.consultation, "filename": upload.filename, "audience": upload.audience or None}
 
 
 def response_import_plan(upload: ResponseImport) -> ImportPlan:
     """Return what importing the uploaded file would do now; raise ResponseImportError listing its problems."""
-    return responses_import_plan(**upload_options(upload))
+    with upload.file.open("rb") as file:
+        return responses_import_plan(**upload_options(upload), file=file)
 
 
 def response_import_confirm(*, upload: ResponseImport, actor) -> ImportPlan:
@@ -414,7 +436,8 @@ def response_import_confirm(*, upload: ResponseImport, actor) -> ImportPlan:
         upload = ResponseImport.objects.select_for_update().select_related("consultation").get(pk=upload.pk)
         if upload.imported_at:
             raise ResponseImportError([_("This file was already imported; nothing was changed.")])
-        plan = responses_import(**upload_options(upload), actor=actor)
+        with upload.file.open("rb") as file:
+            plan = responses_import(**upload_options(upload), file=file, actor=actor)
         upload.imported_at, upload.summary = timezone.now(), plan.counts()
         upload.save(update_fields=["imported_at", "summary"])
     return plan

@@ -5,6 +5,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -29,16 +30,18 @@ class Table:
     rows: Iterator[tuple[int, list]]  # (line number, cells), blank lines left out
 
 
-def table_read(filename: str, content: bytes) -> Table:
-    """Return the table in a CSV (UTF-8, comma, semicolon or tab) or XLSX (first sheet) file."""
-    if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        return xlsx_table(content)
-    return csv_table(content)
+def table_read(filename: str, file: BinaryIO) -> Table:
+    """Return the table in a CSV (UTF-8, comma, semicolon or tab) or XLSX (first sheet) file, read as its rows are taken."""
+    signature = file.read(4)
+    file.seek(0)
+    if filename.lower().endswith(".xlsx") or signature == b"PK\x03\x04":
+        return xlsx_table(file)
+    return csv_table(file)
 
 
-def csv_table(content: bytes) -> Table:
-    # Decoded as it is read, so that a large file is not held twice more as text.
-    stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+def csv_table(file: BinaryIO) -> Table:
+    # Decoded as it is read: memory holds a buffer of the file, never the file.
+    stream = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     try:
         first_line = stream.readline()
         stream.seek(0)
@@ -75,9 +78,9 @@ def csv_rows(reader) -> Iterator[tuple[int, list]]:
         raise TableError(_("Line %(line)d is not a valid CSV line.") % {"line": line + 1}) from None
 
 
-def xlsx_table(content: bytes) -> Table:
+def xlsx_table(file: BinaryIO) -> Table:
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
         raise TableError(_("The file is not a readable XLSX workbook.")) from None
     rows = workbook.worksheets[0].iter_rows(values_only=True)
