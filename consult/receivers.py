@@ -2,6 +2,8 @@
 
 import logging
 
+from django.db import transaction
+
 from surveys.models import Response
 
 from .i18n import name_sort_key
@@ -28,6 +30,13 @@ def response_submitted_refresh(sender, response, resubmitted=False, **kwargs) ->
     if not (resubmitted and position.status == Position.Status.SUBMITTED):
         figures_change_record(position=position, sign=PLUS)
     aggregates_refresh_enqueue(position.consultation_id)
+
+
+def stored_file_delete(sender, instance, **kwargs) -> None:
+    """Delete the file of a deleted upload or report (a consultation deleted takes them along) once
+    the deletion is committed: Django leaves a file field's file in the storage."""
+    if instance.file:
+        transaction.on_commit(lambda: instance.file.delete(save=False))
 
 
 def sqlite_name_collation_add(sender, connection, **kwargs) -> None:

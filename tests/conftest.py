@@ -1,6 +1,7 @@
 """Named people, as in healthchecks and Zulip, and the checks that the real services are there."""
 
 import os
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -21,6 +22,8 @@ def pytest_configure(config):
         )
     if not os.environ.get("REDIS_URL"):
         raise pytest.UsageError("The tests run on Redis: set REDIS_URL=redis://127.0.0.1:6379/0.")
+    # Uploads and built reports go to a folder of the run's own, never the checkout's media/.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="consult-test-media-")
     # Hashing passwords the production way costs a third of a second per person made.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every test calls from 127.0.0.1: the API's rates are tested on their own (tests/test_api_reads.py).

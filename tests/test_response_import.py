@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -382,6 +383,29 @@ def test_page_previews_then_imports_on_confirmation_once(client, officer, answer
     assert AuditEvent.objects.get(action="responses_imported").actor == officer
     client.post(preview_url)
     assert Position.objects.count() == 4 and PositionEvent.objects.filter(action="imported").count() == 4
+
+
+def test_deleting_a_consultation_deletes_its_uploads_and_reports_files_once_committed(
+    client, officer, consultation, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from consult.models import Report, ResponseImport
+
+    client.force_login(officer)
+    upload(client, consultation, csv_bytes([RESPONDENT_COLUMNS]))
+    report = Report.objects.create(consultation=consultation, format="pdf", language="en")
+    report.file.save("summary.pdf", ContentFile(b"%PDF-1.7"))
+    files = [Path(ResponseImport.objects.get().file.path), Path(report.file.path)]
+    assert all(path.is_file() for path in files)
+
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        Consultation.objects.filter(pk=consultation.pk).delete()
+    assert all(path.is_file() for path in files)  # not before the deletion is committed
+    for callback in waiting:
+        callback()
+
+    assert not any(path.exists() for path in files)
 
 
 def test_page_lists_the_wrong_lines_and_offers_no_confirmation(client, officer, consultation):
