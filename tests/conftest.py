@@ -23,7 +23,8 @@ def pytest_configure(config):
     if not os.environ.get("REDIS_URL"):
         raise pytest.UsageError("The tests run on Redis: set REDIS_URL=redis://127.0.0.1:6379/0.")
     # Uploads and built reports go to a folder of the run's own, never the checkout's media/.
-    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="consult-test-media-")
+    # The environment too: the Celery workers and web nodes the tests start share it.
+    settings.MEDIA_ROOT = os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="consult-test-media-")
     # Hashing passwords the production way costs a third of a second per person made.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every test calls from 127.0.0.1: the API's rates are tested on their own (tests/test_api_reads.py).
