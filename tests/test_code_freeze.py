@@ -10,8 +10,6 @@ import sys
 import pytest
 from celery import signals
 
-from config.wsgi import code_preload
-
 
 @pytest.fixture
 def thawed():
@@ -21,6 +19,9 @@ def thawed():
 
 
 def test_the_web_process_loads_every_view_and_freezes_it(thawed):
+    # Imported here, not at collection: loading config.wsgi freezes the process it runs in.
+    from config.wsgi import code_preload
+
     code_preload()
 
     assert "consult.views.reports" in sys.modules
